@@ -1,0 +1,144 @@
+-- Marts that join the per-variant alignments (intermediate.int_variant_alignments,
+-- intermediate.int_variant_deviations, written by the conformance step) and the funnel
+-- reach points (intermediate.int_step_reached) back onto journeys.
+
+-- grain: one journey that reached a step, with the wait since the previous step was reached
+CREATE OR REPLACE TABLE intermediate.int_step_waits AS
+SELECT
+    reached.case_id,
+    reached.step_no,
+    steps.label,
+    steps.within_s,
+    reached.reached_ordinal,
+    reached.reached_at,
+    date_diff('microsecond', previous.reached_at, reached.reached_at) / 1e6 AS wait_s
+FROM intermediate.int_step_reached AS reached
+INNER JOIN meta.happy_path_steps AS steps USING (step_no)
+LEFT JOIN intermediate.int_step_reached AS previous
+    ON previous.case_id = reached.case_id AND previous.step_no = reached.step_no - 1;
+
+-- grain: one variant (fitness and conforms from its alignment against the happy path)
+UPDATE mining.variants
+SET fitness = alignments.fitness, conforms = alignments.cost = 0
+FROM intermediate.int_variant_alignments AS alignments
+WHERE alignments.variant_id = mining.variants.variant_id;
+
+-- grain: one deviation kind at one activity and position of one variant; skips after a
+-- journey's last event are not deviations but where it stopped (see mining.funnel)
+CREATE OR REPLACE TABLE mining.deviations AS
+WITH from_alignments AS (
+    SELECT deviations.variant_id, deviations.kind, deviations.activity, deviations.position, variants.n_cases
+    FROM intermediate.int_variant_deviations AS deviations
+    INNER JOIN mining.variants AS variants USING (variant_id)
+    WHERE NOT (deviations.kind = 'skipped' AND deviations.position > variants.n_activities)
+),
+
+timed_out AS (
+    SELECT
+        paths.variant_id,
+        'timed_out' AS kind,
+        waits.label AS activity,
+        waits.reached_ordinal AS position,
+        count(*) AS n_cases
+    FROM intermediate.int_step_waits AS waits
+    INNER JOIN intermediate.int_journey_paths AS paths USING (case_id)
+    WHERE waits.within_s IS NOT NULL AND waits.wait_s > waits.within_s
+    GROUP BY ALL
+)
+
+SELECT * FROM from_alignments
+UNION ALL
+SELECT * FROM timed_out
+ORDER BY n_cases DESC, variant_id, position, kind, activity;
+
+-- grain: one journey and one kind of deviation at one activity it shows
+CREATE OR REPLACE TABLE intermediate.int_case_deviations AS
+SELECT DISTINCT paths.case_id, deviations.kind, deviations.activity
+FROM mining.deviations AS deviations
+INNER JOIN intermediate.int_journey_paths AS paths USING (variant_id)
+WHERE deviations.kind <> 'timed_out'
+UNION
+SELECT DISTINCT case_id, 'timed_out' AS kind, label AS activity
+FROM intermediate.int_step_waits
+WHERE within_s IS NOT NULL AND wait_s > within_s;
+
+-- grain: one journey (case): its path, variant, goal, conformance and how far it got
+CREATE OR REPLACE TABLE mining.journeys AS
+WITH furthest AS (
+    SELECT case_id, max(step_no) AS furthest_step FROM intermediate.int_step_reached GROUP BY case_id
+),
+
+late AS (
+    SELECT DISTINCT case_id FROM intermediate.int_case_deviations WHERE kind = 'timed_out'
+)
+
+SELECT
+    paths.case_id,
+    paths.customer_id,
+    paths.account_id,
+    paths.started_at,
+    paths.ended_at,
+    paths.duration_s,
+    paths.n_events,
+    paths.variant_id,
+    paths.reached_goal,
+    coalesce(furthest.furthest_step, 0) AS furthest_step,
+    variants.fitness,
+    variants.conforms AND late.case_id IS NULL AS conforms
+FROM intermediate.int_journey_paths AS paths
+INNER JOIN mining.variants AS variants USING (variant_id)
+LEFT JOIN furthest USING (case_id)
+LEFT JOIN late USING (case_id)
+ORDER BY paths.case_id;
+
+-- grain: one required step of the happy path, in order (the funnel)
+CREATE OR REPLACE TABLE mining.funnel AS
+WITH totals AS (
+    SELECT count(*) AS n_journeys FROM intermediate.int_journey_paths
+),
+
+per_step AS (
+    SELECT
+        step_no,
+        count(*) AS reached,
+        median(wait_s) AS median_s_from_previous,
+        quantile_cont(wait_s, 0.9) AS p90_s_from_previous,
+        count(*) FILTER (WHERE within_s IS NOT NULL AND wait_s > within_s) AS n_late
+    FROM intermediate.int_step_waits
+    GROUP BY step_no
+),
+
+funnel AS (
+    SELECT
+        steps.step_no,
+        steps.label AS step,
+        steps.activities,
+        steps.within_s,
+        coalesce(per_step.reached, 0) AS reached,
+        coalesce(
+            lag(coalesce(per_step.reached, 0)) OVER (ORDER BY steps.step_no), totals.n_journeys
+        ) AS entered,
+        per_step.median_s_from_previous,
+        per_step.p90_s_from_previous,
+        coalesce(per_step.n_late, 0) AS n_late,
+        totals.n_journeys
+    FROM meta.happy_path_steps AS steps
+    CROSS JOIN totals
+    LEFT JOIN per_step USING (step_no)
+)
+
+SELECT
+    step_no,
+    step,
+    activities,
+    reached,
+    entered - reached AS dropped,
+    reached / nullif(entered, 0) AS conversion_from_previous,
+    reached / nullif(n_journeys, 0) AS share_of_journeys,
+    median_s_from_previous,
+    p90_s_from_previous,
+    lead(median_s_from_previous) OVER (ORDER BY step_no) AS median_s_to_next,
+    within_s,
+    n_late
+FROM funnel
+ORDER BY step_no;

@@ -1,0 +1,33 @@
+-- grain: one journey that reached happy-path step $step (the first time, after reaching the previous step)
+-- Run once per step, in order. A step of several activities (any_order) is reached when all of
+-- them occurred after the previous step; its reach point is the last of their first occurrences.
+INSERT INTO intermediate.int_step_reached
+WITH step AS (
+    SELECT * FROM meta.happy_path_steps WHERE step_no = $step
+),
+
+previous AS (
+    SELECT case_id, reached_ordinal FROM intermediate.int_step_reached WHERE step_no = $step - 1
+),
+
+firsts AS (
+    SELECT
+        events.case_id,
+        events.activity,
+        min(events.ordinal) AS first_ordinal,
+        arg_min(events.ts, events.ordinal) AS first_ts
+    FROM mining.journey_events AS events
+    INNER JOIN step ON list_contains(step.activities, events.activity)
+    LEFT JOIN previous ON previous.case_id = events.case_id
+    WHERE $step = 1 OR events.ordinal > previous.reached_ordinal
+    GROUP BY events.case_id, events.activity
+)
+
+SELECT
+    case_id,
+    $step AS step_no,
+    max(first_ordinal) AS reached_ordinal,
+    arg_max(first_ts, first_ordinal) AS reached_at
+FROM firsts
+GROUP BY case_id
+HAVING count(*) = (SELECT len(activities) FROM step);

@@ -1,0 +1,48 @@
+-- grain: one journey (case), before conformance: its activity sequence and variant
+CREATE OR REPLACE TABLE intermediate.int_journey_paths AS
+SELECT
+    case_id,
+    any_value(customer_id) AS customer_id,
+    any_value(account_id) AS account_id,
+    min(ts) AS started_at,
+    max(ts) AS ended_at,
+    date_diff('microsecond', min(ts), max(ts)) / 1e6 AS duration_s,
+    count(*) AS n_events,
+    list(activity ORDER BY ordinal) AS activities,
+    substr(md5(array_to_string(list(activity ORDER BY ordinal), chr(31))), 1, 16) AS variant_id,
+    bool_or(activity = {{ goal }}) AS reached_goal
+FROM mining.journey_events
+GROUP BY case_id;
+
+-- grain: one distinct activity sequence (variant); fitness and conforms are filled by conformance
+CREATE OR REPLACE TABLE mining.variants AS
+WITH totals AS (
+    SELECT count(*) AS n_journeys FROM intermediate.int_journey_paths
+),
+
+grouped AS (
+    SELECT
+        variant_id,
+        any_value(activities) AS activities,
+        count(*) AS n_cases,
+        median(duration_s) AS median_duration_s,
+        avg(reached_goal::INTEGER) AS goal_rate
+    FROM intermediate.int_journey_paths
+    GROUP BY variant_id
+)
+
+SELECT
+    row_number() OVER (ORDER BY grouped.n_cases DESC, grouped.variant_id) AS rank,
+    grouped.variant_id,
+    grouped.activities,
+    len(grouped.activities) AS n_activities,
+    grouped.n_cases,
+    grouped.n_cases / totals.n_journeys AS share,
+    sum(grouped.n_cases) OVER (ORDER BY grouped.n_cases DESC, grouped.variant_id)
+        / totals.n_journeys AS cumulative_share,
+    grouped.median_duration_s,
+    grouped.goal_rate,
+    NULL::DOUBLE AS fitness,
+    NULL::BOOLEAN AS conforms
+FROM grouped, totals
+ORDER BY rank;

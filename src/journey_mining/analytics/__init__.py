@@ -1,0 +1,1 @@
+"""Analytics over the mined journeys: funnel, friction findings, hand-offs."""

@@ -1,0 +1,159 @@
+"""The public façade: what the CLI, the nightly job and notebooks call.
+
+Every function takes paths or plain values and returns pydantic records or pandas frames.
+
+Example:
+    >>> import journey_mining as jm
+    >>> result = jm.demo("/tmp/jm-demo", customers=200)      # doctest: +SKIP
+    >>> jm.variants(result.warehouse).head()                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from journey_mining.config import load_pipeline
+from journey_mining.demo import DemoGroundTruth, generate_demo
+from journey_mining.errors import WarehouseError
+from journey_mining.pipeline import RunResult, run_pipeline
+from journey_mining.report.summary import Summary, build_summary
+from journey_mining.resources import resource_dir
+from journey_mining.warehouse import connect, require_tables
+
+CONTRACT_TABLES = (
+    "journey_events",
+    "journeys",
+    "variants",
+    "dfg_edges",
+    "endpoints",
+    "deviations",
+    "funnel",
+    "friction",
+    "handoffs",
+    "customers",
+    "identity_map",
+    "quarantine",
+    "runs",
+    "run_sources",
+)
+DEMO_PIPELINE = "demo.yaml"
+
+
+class DemoResult(RunResult):
+    """A demo run: the pipeline's result plus where the exports are and their ground truth."""
+
+    exports_dir: str
+    ground_truth: DemoGroundTruth
+
+
+def run(
+    pipeline: str | Path,
+    data_dir: str | Path | None = None,
+    warehouse: str | Path | None = None,
+    outputs_dir: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Run a declared pipeline (YAML file) end to end.
+
+    Example:
+        >>> jm.run("pipelines/demo.yaml", data_dir="journey-mining-demo/exports")  # doctest: +SKIP
+    """
+    config = load_pipeline(pipeline)
+    return run_pipeline(
+        config,
+        data_dir=Path(data_dir) if data_dir else None,
+        warehouse=Path(warehouse) if warehouse else None,
+        outputs_dir=Path(outputs_dir) if outputs_dir else None,
+        progress=progress,
+    )
+
+
+def demo(
+    out: str | Path = "journey-mining-demo",
+    customers: int = 3000,
+    seed: int = 7,
+    progress: Callable[[str], None] | None = None,
+) -> DemoResult:
+    """Generate the demo company's exports under ``out/exports`` and run the demo pipeline.
+
+    The warehouse is ``out/journeys.duckdb``; the discovered model ``out/discovered_model.bpmn``.
+
+    Example:
+        >>> jm.demo("/tmp/jm-demo", customers=200).journeys > 0  # doctest: +SKIP
+        True
+    """
+    root = Path(out)
+    exports = root / "exports"
+    if progress:
+        progress(f"generating {customers:,} demo customers")
+    truth = generate_demo(exports, customers=customers, seed=seed)
+    result = run(
+        resource_dir("pipelines") / DEMO_PIPELINE,
+        data_dir=exports,
+        warehouse=root / "journeys.duckdb",
+        outputs_dir=root,
+        progress=progress,
+    )
+    return DemoResult(**result.model_dump(), exports_dir=str(exports), ground_truth=truth)
+
+
+def summary(warehouse: str | Path, top: int = 10) -> Summary:
+    """Headline figures of a warehouse: journeys, variants, conformance, deviations, funnel, friction."""
+    con = connect(warehouse, read_only=True)
+    try:
+        return build_summary(con, top=top)
+    finally:
+        con.close()
+
+
+def table(warehouse: str | Path, name: str, limit: int | None = None) -> pd.DataFrame:
+    """One contract table (``mining.<name>``) as a pandas frame.
+
+    Example:
+        >>> jm.table("journeys.duckdb", "dfg_edges").columns[:3].tolist()  # doctest: +SKIP
+        ['source', 'target', 'n_transitions']
+    """
+    if name not in CONTRACT_TABLES:
+        raise WarehouseError(f"unknown table {name!r}. Fix: use one of {list(CONTRACT_TABLES)}.")
+    con = connect(warehouse, read_only=True)
+    try:
+        require_tables(con, f"mining.{name}")
+        query = f"SELECT * FROM mining.{name}"
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        return con.execute(query).df()
+    finally:
+        con.close()
+
+
+def variants(warehouse: str | Path, top: int | None = None) -> pd.DataFrame:
+    """Variants, most frequent first: activities, journeys, share, fitness, conforms."""
+    return table(warehouse, "variants", limit=top)
+
+
+def journeys(warehouse: str | Path) -> pd.DataFrame:
+    """One row per journey: customer, dates, variant, goal reached, fitness, conforms."""
+    return table(warehouse, "journeys")
+
+
+def deviations(warehouse: str | Path) -> pd.DataFrame:
+    """Named deviations per variant (skipped, inserted, repeated, out_of_order, timed_out)."""
+    return table(warehouse, "deviations")
+
+
+def funnel(warehouse: str | Path) -> pd.DataFrame:
+    """The funnel along the happy path: reached, dropped, conversion, waits per step."""
+    return table(warehouse, "funnel")
+
+
+def friction(warehouse: str | Path) -> pd.DataFrame:
+    """Friction findings ranked by estimated goals lost."""
+    return table(warehouse, "friction")
+
+
+def process_map(warehouse: str | Path) -> pd.DataFrame:
+    """The directly-follows edges with frequencies and waiting times."""
+    return table(warehouse, "dfg_edges")

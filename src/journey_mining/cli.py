@@ -1,0 +1,174 @@
+"""The command line: parse options, call ``journey_mining.api``, render. Nothing else.
+
+Library errors become one line on stderr and a non-zero exit.
+
+Example:
+    $ journey-mining demo
+    $ journey-mining run pipelines/demo.yaml --data-dir journey-mining-demo/exports
+    $ journey-mining summary --warehouse journey-mining-demo/journeys.duckdb --json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from journey_mining import api
+from journey_mining.errors import JourneyMiningError
+from journey_mining.report.terminal import render_summary
+
+app = typer.Typer(
+    help="Discover the journeys customers actually take, and compare them with the happy path.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DEFAULT_WAREHOUSE = Path("journey-mining-demo/journeys.duckdb")
+WarehouseOption = Annotated[
+    Path, typer.Option("--warehouse", "-w", help="The DuckDB warehouse file to read.")
+]
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Turn a library error into one clear line and exit code 1."""
+    try:
+        yield
+    except JourneyMiningError as err:
+        errors.print(f"[red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1) from None
+
+
+@contextmanager
+def _status() -> Iterator[Callable[[str], None]]:
+    if not sys.stderr.isatty():
+        yield lambda _message: None
+        return
+    with errors.status("starting") as status:
+        yield lambda message: status.update(message)
+
+
+def _print_run(result: api.RunResult) -> None:
+    table = Table(title=f"Run {result.run_id}", title_justify="left")
+    for column in ("source", "files loaded", "files skipped", "rows read", "loaded", "quarantined"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for source in result.sources:
+        loaded = sum(f.status != "skipped" for f in source.files)
+        table.add_row(
+            source.source,
+            str(loaded),
+            str(len(source.files) - loaded),
+            f"{source.rows_read:,}",
+            f"{source.rows_loaded:,}",
+            f"{source.rows_quarantined:,}",
+        )
+    console.print(table)
+    console.print(
+        f"{result.journeys:,} journeys, {result.variants:,} variants "
+        f"({result.variants_aligned:,} aligned now, {result.variants_from_cache:,} from cache)"
+    )
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo exports and warehouse.")] = Path(
+        "journey-mining-demo"
+    ),
+    customers: Annotated[int, typer.Option(min=1, help="How many demo customers to generate.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed of the generator.")] = 7,
+) -> None:
+    """Generate the demo company's exports, run the demo pipeline on them, print the summary."""
+    with _clear_errors(), _status() as say:
+        result = api.demo(out, customers=customers, seed=seed, progress=say)
+    _print_run(result)
+    with _clear_errors():
+        render_summary(api.summary(result.warehouse), console)
+    console.print(
+        f"\nExports: {result.exports_dir}\nWarehouse: {result.warehouse} (schema mining)\n"
+        f"Discovered model: {result.discovered_model}\n"
+        f"Next: journey-mining variants -w {result.warehouse}"
+    )
+
+
+@app.command()
+def run(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline YAML file.")],
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Folder the sources' paths are relative to.")
+    ] = None,
+    warehouse: Annotated[
+        Path | None, typer.Option("--warehouse", "-w", help="DuckDB file (default: the pipeline's).")
+    ] = None,
+    outputs_dir: Annotated[
+        Path | None, typer.Option(help="Folder for the discovered BPMN model.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the run table.")] = False,
+) -> None:
+    """Run a declared pipeline: ingest → stitch → journeys → mine → compare → write tables."""
+    with _clear_errors(), _status() as say:
+        result = api.run(
+            pipeline, data_dir=data_dir, warehouse=warehouse, outputs_dir=outputs_dir, progress=say
+        )
+    _print_run(result)
+    if not quiet:
+        with _clear_errors():
+            render_summary(api.summary(result.warehouse), console)
+
+
+@app.command()
+def variants(
+    warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
+    top: Annotated[int, typer.Option(min=1, help="How many variants to show.")] = 20,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the discovered variants, most frequent first."""
+    with _clear_errors():
+        frame = api.variants(warehouse, top=top)
+    if json_output:
+        console.print_json(frame.to_json(orient="records", date_format="iso"))
+        return
+    table = Table(title=f"Variants in {warehouse}", title_justify="left")
+    for column in ("#", "journeys", "share", "cum.", "fitness", "conforms", "activities"):
+        table.add_column(column, justify="left" if column == "activities" else "right")
+    for row in frame.itertuples(index=False):
+        table.add_row(
+            str(row.rank),
+            f"{row.n_cases:,}",
+            f"{row.share:.1%}",
+            f"{row.cumulative_share:.0%}",
+            "–" if row.fitness != row.fitness or row.fitness is None else f"{row.fitness:.2f}",
+            "yes" if row.conforms is True else "no",
+            " → ".join(row.activities),
+        )
+    console.print(table)
+
+
+@app.command()
+def summary(
+    warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    top: Annotated[int, typer.Option(min=1, help="Rows per section.")] = 10,
+) -> None:
+    """Summarise a warehouse: journeys, variants, conformance, deviations, funnel, friction."""
+    with _clear_errors():
+        result = api.summary(warehouse, top=top)
+    if json_output:
+        print(json.dumps(result.model_dump(mode="json"), indent=2))
+        return
+    render_summary(result, console)
+
+
+def main() -> None:
+    """Entry point of the ``journey-mining`` command."""
+    app()

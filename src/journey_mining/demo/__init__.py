@@ -1,0 +1,19 @@
+"""The shipped demo dataset: seeded exports of a fictional B2B SaaS, with planted friction.
+
+Example:
+    >>> from journey_mining.demo import generate_demo
+    >>> callable(generate_demo)
+    True
+"""
+
+from __future__ import annotations
+
+from journey_mining.demo.generator import (
+    BrokenRow,
+    DemoGroundTruth,
+    FileTruth,
+    PlantedFriction,
+    generate_demo,
+)
+
+__all__ = ["BrokenRow", "DemoGroundTruth", "FileTruth", "PlantedFriction", "generate_demo"]

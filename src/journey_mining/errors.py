@@ -1,0 +1,52 @@
+"""The project's error types: every failure a user can cause is a `JourneyMiningError`.
+
+Each message names the bad value, where it came from and what to do about it, so the
+CLI can print it as one line and exit non-zero.
+
+Example:
+    >>> try:
+    ...     raise ConfigError("pipeline.yaml: unknown key 'sorces'. Fix: did you mean 'sources'?")
+    ... except JourneyMiningError as err:
+    ...     print(err)
+    pipeline.yaml: unknown key 'sorces'. Fix: did you mean 'sources'?
+"""
+
+from __future__ import annotations
+
+
+class JourneyMiningError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+class ConfigError(ValueError, JourneyMiningError):
+    """A pipeline, connector preset or happy path declaration is invalid."""
+
+
+class InvalidIdentifier(ConfigError):
+    """A table, column or source name from config is not a safe SQL identifier."""
+
+
+class SourceError(JourneyMiningError):
+    """A source cannot be read (missing file, missing required column, unreadable format)."""
+
+
+class MissingColumn(KeyError, SourceError):
+    """A required column is absent from a source file."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class WarehouseError(JourneyMiningError):
+    """The DuckDB warehouse is missing, locked, or lacks the tables a command needs."""
+
+
+class UnknownActivity(KeyError, ConfigError):
+    """A happy path or mapping names an activity the data never produces."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class MiningError(JourneyMiningError):
+    """Process discovery or conformance checking failed on the given log or model."""

@@ -1,0 +1,97 @@
+"""Compare the discovered variants with the happy path, inside the warehouse.
+
+Reads the variants (compressed log: one row per activity sequence, with its count) from
+``mining.variants``, reuses alignments kept in ``meta.alignment_cache`` for the same model
+fingerprint (a variant's alignment against an unchanged model never changes), aligns only
+the new variants with pm4py, and writes ``intermediate.int_variant_alignments`` and
+``intermediate.int_variant_deviations`` for the SQL marts.
+
+Example:
+    >>> # compare_variants(con, model, happy_path_activities)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import duckdb
+import pandas as pd
+
+from journey_mining.mining.conformance import align_variants, classify_deviations
+from journey_mining.mining.models import ProcessModel, VariantAlignment
+
+
+def read_variant_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The compressed log: ``variant_id``, ``activities`` (list), ``n_cases``, most frequent first."""
+    return con.execute(
+        "SELECT variant_id, activities, n_cases FROM mining.variants ORDER BY rank"
+    ).df()
+
+
+def _cached(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict[str, VariantAlignment]:
+    rows = con.execute(
+        "SELECT variant_id, cost, fitness, moves FROM meta.alignment_cache WHERE model_fingerprint = ?",
+        [fingerprint],
+    ).fetchall()
+    return {
+        str(variant_id): VariantAlignment(
+            variant_id=str(variant_id),
+            cost=float(cost),
+            fitness=float(fitness),
+            moves=[(m[0], m[1]) for m in json.loads(moves)],
+        )
+        for variant_id, cost, fitness, moves in rows
+    }
+
+
+def compare_variants(
+    con: duckdb.DuckDBPyConnection,
+    model: ProcessModel,
+    path_activities: set[str] | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, int]:
+    """Align every variant against ``model``; return (variants aligned now, variants from cache)."""
+    variants = read_variant_log(con)
+    cached = _cached(con, model.fingerprint)
+    alignments = align_variants(variants, model, cached=cached, progress=progress)
+    fresh = [a for a in alignments if a.variant_id not in cached]
+    if fresh:
+        con.executemany(
+            "INSERT INTO meta.alignment_cache VALUES (?, ?, ?, ?, ?)",
+            [
+                [model.fingerprint, a.variant_id, a.cost, a.fitness, json.dumps(a.moves)]
+                for a in fresh
+            ],
+        )
+    alignment_frame = pd.DataFrame(
+        {
+            "variant_id": [a.variant_id for a in alignments],
+            "cost": [float(a.cost) for a in alignments],
+            "fitness": [float(a.fitness) for a in alignments],
+        }
+    )
+    deviations = [d for a in alignments for d in classify_deviations(a, path_activities)]
+    deviation_frame = pd.DataFrame(
+        {
+            "variant_id": [d.variant_id for d in deviations],
+            "kind": [d.kind for d in deviations],
+            "activity": [d.activity for d in deviations],
+            "position": [int(d.position) for d in deviations],
+        }
+    )
+    con.register("_alignment_frame", alignment_frame)
+    con.register("_deviation_frame", deviation_frame)
+    con.execute(
+        "CREATE OR REPLACE TABLE intermediate.int_variant_alignments AS "
+        "SELECT variant_id::VARCHAR AS variant_id, cost::DOUBLE AS cost, fitness::DOUBLE AS fitness "
+        "FROM _alignment_frame"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE intermediate.int_variant_deviations AS "
+        "SELECT variant_id::VARCHAR AS variant_id, kind::VARCHAR AS kind, "
+        "activity::VARCHAR AS activity, position::BIGINT AS position FROM _deviation_frame"
+    )
+    con.unregister("_alignment_frame")
+    con.unregister("_deviation_frame")
+    return len(fresh), len(alignments) - len(fresh)

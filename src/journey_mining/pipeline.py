@@ -1,0 +1,358 @@
+"""Run a declared pipeline: ingest → stitch → journeys → mine → compare → write tables.
+
+Loading is incremental and transactional per source (see ``connectors.files``). Everything
+after loading is rebuilt from the raw tables in one transaction, deterministically, so a
+re-run on the same inputs leaves every table but ``mining.runs``/``mining.run_sources``
+identical, and a failed run leaves the previous results readable.
+
+Example:
+    >>> # result = run_pipeline(load_pipeline("pipelines/demo.yaml"), data_dir=Path("exports"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from pydantic import BaseModel
+
+from journey_mining.analytics.friction import build_friction
+from journey_mining.config import ActivityMapping, PipelineConfig, resolve_preset
+from journey_mining.connectors.compile import CompiledSource, compile_source, quote_literal
+from journey_mining.connectors.files import SourceLoad, load_file_source
+from journey_mining.errors import ConfigError, JourneyMiningError
+from journey_mining.happy_path import HappyPath, load_happy_path
+from journey_mining.identity import stitch_identities
+from journey_mining.mining.compare import compare_variants, read_variant_log
+from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
+from journey_mining.mining.models import ProcessModel
+from journey_mining.warehouse import connect, run_sql, run_sql_with, table_exists
+
+Progress = Callable[[str], None]
+
+
+class RunResult(BaseModel):
+    """What one pipeline run did."""
+
+    run_id: str
+    pipeline: str
+    warehouse: str
+    sources: list[SourceLoad]
+    journeys: int
+    variants: int
+    variants_aligned: int
+    variants_from_cache: int
+    discovered_model: str | None
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read from files loaded in this run, all sources."""
+        return sum(s.rows_read for s in self.sources)
+
+    @property
+    def rows_loaded(self) -> int:
+        """Rows loaded into raw tables in this run, all sources."""
+        return sum(s.rows_loaded for s in self.sources)
+
+    @property
+    def rows_quarantined(self) -> int:
+        """Rows sent to quarantine in this run, all sources."""
+        return sum(s.rows_quarantined for s in self.sources)
+
+
+def new_run_id() -> str:
+    """A sortable, unique run id such as ``20261122T101500Z-3f9a``."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def _happy_path(pipeline: PipelineConfig) -> tuple[HappyPath | None, ProcessModel | None]:
+    file = pipeline.happy_path_file()
+    if file is None:
+        return None, None
+    if file.suffix.lower() == ".bpmn":
+        return None, bpmn_model(file)
+    happy_path = load_happy_path(file)
+    return happy_path, happy_path_model(happy_path)
+
+
+def _write_declarations(
+    con: duckdb.DuckDBPyConnection, pipeline: PipelineConfig, happy_path: HappyPath | None, goal: str
+) -> None:
+    """Tables the SQL models join on: activity map, source defaults, identity kinds, steps."""
+    mapping_rows = []
+    for source, mapping in pipeline.activities.items():
+        for source_activity, target in mapping.items():
+            spec = ActivityMapping() if target == "drop" else target
+            mapping_rows.append(
+                {
+                    "source": source,
+                    "source_activity": source_activity,
+                    "activity": spec.activity or source_activity,
+                    "stage": spec.stage,
+                    "team": spec.team,
+                    "channel": spec.channel,
+                    "keep": target != "drop",
+                }
+            )
+    activity_map = pd.DataFrame.from_records(
+        mapping_rows,
+        columns=["source", "source_activity", "activity", "stage", "team", "channel", "keep"],
+    ).astype({"keep": bool})
+    defaults = pd.DataFrame(
+        {
+            "source": [s.name for s in pipeline.sources],
+            "team": [s.team for s in pipeline.sources],
+            "channel": [s.channel for s in pipeline.sources],
+            "keep_unmapped": [pipeline.unmapped == "keep"] * len(pipeline.sources),
+        }
+    )
+    steps = happy_path.funnel_steps if happy_path is not None else ()
+    step_frame = pd.DataFrame(
+        {
+            "step_no": list(range(1, len(steps) + 1)),
+            "label": [s.label for s in steps],
+            "activities": [list(s.activities) for s in steps],
+            "within_s": [s.within_s for s in steps],
+        }
+    )
+    path_activities = list(happy_path.activities) if happy_path is not None else [goal]
+    tables = {
+        "meta.activity_map": (
+            activity_map,
+            "source::VARCHAR AS source, source_activity::VARCHAR AS source_activity, "
+            "activity::VARCHAR AS activity, stage::VARCHAR AS stage, team::VARCHAR AS team, "
+            "channel::VARCHAR AS channel, keep::BOOLEAN AS keep",
+        ),
+        "meta.source_defaults": (
+            defaults,
+            "source::VARCHAR AS source, team::VARCHAR AS team, channel::VARCHAR AS channel, "
+            "keep_unmapped::BOOLEAN AS keep_unmapped",
+        ),
+        "meta.identity_kinds": (
+            pd.DataFrame({"kind": list(pipeline.identity.link_on)}),
+            "kind::VARCHAR AS kind",
+        ),
+        "meta.happy_path_steps": (
+            step_frame,
+            "step_no::BIGINT AS step_no, label::VARCHAR AS label, "
+            "activities::VARCHAR[] AS activities, within_s::DOUBLE AS within_s",
+        ),
+        "meta.happy_path_activities": (
+            pd.DataFrame({"activity": path_activities}),
+            "activity::VARCHAR AS activity",
+        ),
+    }
+    for table, (frame, projection) in tables.items():
+        con.register("_declaration", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {projection} FROM _declaration")
+        con.unregister("_declaration")
+
+
+def _stage_sources(
+    con: duckdb.DuckDBPyConnection, pipeline: PipelineConfig, compiled: dict[str, CompiledSource]
+) -> str:
+    """Build ``staging.stg_<source>`` for each source; return the SQL union of them."""
+    selects = []
+    for rank, source in enumerate(pipeline.sources, start=1):
+        if not table_exists(con, f"raw.{source.name}"):
+            continue
+        c = compiled[source.name]
+        identifiers = "MAP {" + ", ".join(
+            f"{quote_literal(kind)}: {expr}" for kind, expr in c.identifiers.items()
+        ) + "}"
+        run_sql(
+            con,
+            "staging/stg_source.sql",
+            source=source.name,
+            source_literal=quote_literal(source.name),
+            source_rank=str(rank),
+            system=quote_literal(c.system),
+            doc="line::JSON" if c.format == "jsonl" else "NULL::JSON",
+            event_id=c.event_id,
+            ts=c.ts,
+            sequence=c.sequence,
+            activity=c.source_activity,
+            channel=c.channel,
+            account=c.account,
+            identifiers=identifiers,
+            is_event=c.is_event,
+        )
+        selects.append(f"SELECT * FROM staging.stg_{source.name}")
+    if not selects:
+        raise JourneyMiningError("no source has loaded any file yet. Fix: check the sources' paths.")
+    return "\n    UNION ALL\n    ".join(selects)
+
+
+def _record_run_start(con: duckdb.DuckDBPyConnection, run_id: str, pipeline: PipelineConfig) -> None:
+    run_sql(con, "meta/create_tables.sql")
+    con.execute(
+        "INSERT INTO mining.runs (run_id, pipeline, started_at, status) VALUES (?, ?, now(), 'running')",
+        [run_id, pipeline.name],
+    )
+
+
+def _record_run_end(
+    con: duckdb.DuckDBPyConnection, run_id: str, loads: list[SourceLoad], error: str | None
+) -> None:
+    for load in loads:
+        con.execute(
+            "INSERT INTO mining.run_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                load.source,
+                sum(f.status != "skipped" for f in load.files),
+                sum(f.status == "skipped" for f in load.files),
+                load.rows_read,
+                load.rows_loaded,
+                load.rows_quarantined,
+            ],
+        )
+    con.execute(
+        "UPDATE mining.runs SET finished_at = now(), status = ?, error = ?, rows_read = ?, "
+        "rows_loaded = ?, rows_quarantined = ? WHERE run_id = ?",
+        [
+            "failed" if error else "succeeded",
+            error,
+            sum(s.rows_read for s in loads),
+            sum(s.rows_loaded for s in loads),
+            sum(s.rows_quarantined for s in loads),
+            run_id,
+        ],
+    )
+
+
+def run_pipeline(
+    pipeline: PipelineConfig,
+    data_dir: Path | None = None,
+    warehouse: Path | None = None,
+    outputs_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run ``pipeline`` end to end and return what it did (see the module doc)."""
+    say = progress or (lambda _message: None)
+    data_root = Path(data_dir or pipeline.data_dir)
+    warehouse_path = Path(warehouse or pipeline.warehouse)
+    happy_path, model = _happy_path(pipeline)
+    goal = happy_path.goal if happy_path is not None else ""
+    if happy_path is None and model is not None:
+        raise ConfigError(
+            f"{pipeline.name}: a BPMN happy path needs a YAML companion for the goal and funnel. "
+            "Fix: write the path as YAML (DESIGN §4)."
+        )
+    compiled = {
+        s.name: compile_source(
+            s.name, resolve_preset(s), s.timezone, pipeline.identity.normalise_email
+        )
+        for s in pipeline.sources
+    }
+    con = connect(warehouse_path)
+    run_id = new_run_id()
+    loads: list[SourceLoad] = []
+    try:
+        _record_run_start(con, run_id, pipeline)
+        for source in pipeline.sources:
+            say(f"loading {source.name}")
+            loads.append(
+                load_file_source(
+                    con,
+                    source,
+                    resolve_preset(source),
+                    compiled[source.name],
+                    data_root,
+                    run_id,
+                    on_file=lambda f, name=source.name: say(f"loading {name}: {f}"),
+                )
+            )
+        result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
+        outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
+        discovered = None
+        if result[0]:
+            say("discovering the process model")
+            outputs.mkdir(parents=True, exist_ok=True)
+            discovered = outputs / "discovered_model.bpmn"
+            discover_model_bpmn(read_variant_log(con), discovered)
+        _record_run_end(con, run_id, loads, None)
+    except JourneyMiningError as err:
+        _record_run_end(con, run_id, loads, str(err))
+        con.close()
+        raise
+    except Exception as err:
+        _record_run_end(con, run_id, loads, f"{type(err).__name__}: {err}")
+        con.close()
+        raise
+    con.close()
+    return RunResult(
+        run_id=run_id,
+        pipeline=pipeline.name,
+        warehouse=str(warehouse_path),
+        sources=loads,
+        journeys=result[0],
+        variants=result[1],
+        variants_aligned=result[2],
+        variants_from_cache=result[3],
+        discovered_model=str(discovered) if discovered else None,
+    )
+
+
+def _transform(
+    con: duckdb.DuckDBPyConnection,
+    pipeline: PipelineConfig,
+    compiled: dict[str, CompiledSource],
+    happy_path: HappyPath | None,
+    model: ProcessModel | None,
+    goal: str,
+    say: Progress,
+) -> tuple[int, int, int, int]:
+    """Rebuild staging, identities, journeys and every mart in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _write_declarations(con, pipeline, happy_path, goal)
+        say("staging sources")
+        union = _stage_sources(con, pipeline, compiled)
+        run_sql(con, "intermediate/int_events_unioned.sql", staging_union=union)
+        say("stitching identities")
+        stitch_identities(con, union)
+        say("ordering journeys")
+        run_sql(con, "marts/journey_events.sql")
+        say("mining variants and the process map")
+        run_sql(con, "marts/variants.sql", goal=quote_literal(goal))
+        run_sql(con, "marts/dfg_edges.sql")
+        aligned = cached = 0
+        con.execute(
+            "CREATE OR REPLACE TABLE intermediate.int_step_reached "
+            "(case_id VARCHAR, step_no BIGINT, reached_ordinal BIGINT, reached_at TIMESTAMPTZ)"
+        )
+        if model is not None:
+            say("aligning variants with the happy path")
+            path_activities = set(happy_path.activities) if happy_path else None
+            aligned, cached = compare_variants(con, model, path_activities)
+        else:
+            con.execute(
+                "CREATE OR REPLACE TABLE intermediate.int_variant_alignments "
+                "(variant_id VARCHAR, cost DOUBLE, fitness DOUBLE)"
+            )
+            con.execute(
+                "CREATE OR REPLACE TABLE intermediate.int_variant_deviations "
+                "(variant_id VARCHAR, kind VARCHAR, activity VARCHAR, position BIGINT)"
+            )
+        say("building the funnel")
+        n_steps = len(happy_path.funnel_steps) if happy_path else 0
+        for step_no in range(1, n_steps + 1):
+            run_sql_with(con, "analytics/funnel_step.sql", {"step": step_no})
+        run_sql(con, "analytics/conformance_marts.sql")
+        say("ranking friction")
+        build_friction(con)
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM mining.journeys), (SELECT count(*) FROM mining.variants)"
+        ).fetchone()
+        assert counts is not None
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(counts[0]), int(counts[1]), aligned, cached
+

@@ -1,0 +1,1 @@
+"""Outputs for people: the run summary and its terminal rendering."""

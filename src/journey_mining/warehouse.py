@@ -1,0 +1,94 @@
+"""The DuckDB warehouse: opening it, its schemas, and running the SQL models in ``sql/``.
+
+Sessions always run in UTC so timestamps print and compare the same on every machine.
+
+Example:
+    >>> con = connect(":memory:")
+    >>> con.sql("select current_setting('TimeZone')").fetchone()
+    ('UTC',)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from journey_mining.errors import WarehouseError
+from journey_mining.resources import sql_file
+
+SCHEMAS = ("raw", "meta", "staging", "intermediate", "mining")
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the warehouse file with UTC sessions and the project's schemas."""
+    target = str(path)
+    if read_only and target != ":memory:" and not Path(target).is_file():
+        raise WarehouseError(
+            f"warehouse {target!r} does not exist. Fix: run 'journey-mining run <pipeline>' "
+            "or 'journey-mining demo' first, or pass --warehouse."
+        )
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as err:
+        raise WarehouseError(
+            f"cannot open warehouse {target!r}: {err}. Fix: close other programs using it."
+        ) from None
+    con.execute("SET TimeZone = 'UTC'")
+    if not read_only:
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    return con
+
+
+def render_sql(template: str, **values: str) -> str:
+    """Fill ``{{ name }}`` placeholders with SQL fragments the caller already validated.
+
+    Example:
+        >>> render_sql("select {{ x }} as y", x="1")
+        'select 1 as y'
+    """
+
+    def substitute(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key not in values:
+            raise KeyError(f"SQL template needs a value for {{{{ {key} }}}}")
+        return values[key]
+
+    return _PLACEHOLDER.sub(substitute, template)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, relative: str, **values: str) -> None:
+    """Run one SQL model file from ``sql/`` (all its statements), filling placeholders."""
+    con.execute(render_sql(sql_file(relative), **values))
+
+
+def run_sql_with(
+    con: duckdb.DuckDBPyConnection, relative: str, parameters: dict[str, object]
+) -> None:
+    """Run one SQL model file that takes named ``$parameters`` (values bound, never pasted)."""
+    con.execute(sql_file(relative), parameters)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    """Whether ``schema.table`` exists in the warehouse."""
+    schema, _, table = qualified.partition(".")
+    row = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def require_tables(con: duckdb.DuckDBPyConnection, *qualified: str) -> None:
+    """Fail with a clear message when a command needs tables a pipeline run has not written."""
+    missing = [t for t in qualified if not table_exists(con, t)]
+    if missing:
+        raise WarehouseError(
+            f"the warehouse has no {', '.join(missing)}. Fix: run 'journey-mining run "
+            "<pipeline.yaml>' (or 'journey-mining demo') on it first."
+        )
