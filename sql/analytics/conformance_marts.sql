@@ -2,20 +2,33 @@
 -- intermediate.int_variant_deviations, written by the conformance step) and the funnel
 -- reach points (intermediate.int_step_reached) back onto journeys.
 
--- grain: one journey that reached a step, with the wait since the previous step was reached
+-- grain: one journey that reached a step, with the wait since the latest earlier step it
+-- reached and the step it reached next (NULL when it stopped here)
 CREATE OR REPLACE TABLE intermediate.int_step_waits AS
+WITH ordered AS (
+    SELECT
+        reached.*,
+        lag(reached.reached_at) OVER journey AS previous_reached_at,
+        lead(reached.step_no) OVER journey AS next_step_no,
+        lead(reached.reached_ordinal) OVER journey AS next_reached_ordinal,
+        lead(reached.reached_at) OVER journey AS next_reached_at
+    FROM intermediate.int_step_reached AS reached
+    WINDOW journey AS (PARTITION BY reached.case_id ORDER BY reached.step_no)
+)
+
 SELECT
-    reached.case_id,
-    reached.step_no,
+    ordered.case_id,
+    ordered.step_no,
     steps.label,
     steps.within_s,
-    reached.reached_ordinal,
-    reached.reached_at,
-    date_diff('microsecond', previous.reached_at, reached.reached_at) / 1e6 AS wait_s
-FROM intermediate.int_step_reached AS reached
-INNER JOIN meta.happy_path_steps AS steps USING (step_no)
-LEFT JOIN intermediate.int_step_reached AS previous
-    ON previous.case_id = reached.case_id AND previous.step_no = reached.step_no - 1;
+    ordered.reached_ordinal,
+    ordered.reached_at,
+    date_diff('microsecond', ordered.previous_reached_at, ordered.reached_at) / 1e6 AS wait_s,
+    ordered.next_step_no,
+    ordered.next_reached_ordinal,
+    date_diff('microsecond', ordered.reached_at, ordered.next_reached_at) / 1e6 AS to_next_s
+FROM ordered
+INNER JOIN meta.happy_path_steps AS steps USING (step_no);
 
 -- grain: one variant (fitness and conforms from its alignment against the happy path)
 UPDATE mining.variants
@@ -97,48 +110,56 @@ WITH totals AS (
     SELECT count(*) AS n_journeys FROM intermediate.int_journey_paths
 ),
 
-per_step AS (
-    SELECT
-        step_no,
-        count(*) AS reached,
-        median(wait_s) AS median_s_from_previous,
-        quantile_cont(wait_s, 0.9) AS p90_s_from_previous,
-        count(*) FILTER (WHERE within_s IS NOT NULL AND wait_s > within_s) AS n_late
-    FROM intermediate.int_step_waits
-    GROUP BY step_no
+last_step AS (
+    SELECT max(step_no) AS last_step_no FROM meta.happy_path_steps
 ),
 
-funnel AS (
+furthest AS (
+    SELECT case_id, max(step_no) AS furthest_step FROM intermediate.int_step_reached GROUP BY case_id
+),
+
+per_step AS (
     SELECT
-        steps.step_no,
-        steps.label AS step,
-        steps.activities,
-        steps.within_s,
-        coalesce(per_step.reached, 0) AS reached,
-        coalesce(
-            lag(coalesce(per_step.reached, 0)) OVER (ORDER BY steps.step_no), totals.n_journeys
-        ) AS entered,
-        per_step.median_s_from_previous,
-        per_step.p90_s_from_previous,
-        coalesce(per_step.n_late, 0) AS n_late,
-        totals.n_journeys
+        waits.step_no,
+        count(*) AS reached,
+        count(*) FILTER (WHERE waits.next_step_no IS NULL) AS stopped,
+        median(waits.wait_s) AS median_s_from_previous,
+        quantile_cont(waits.wait_s, 0.9) AS p90_s_from_previous,
+        median(waits.to_next_s) AS median_s_to_next,
+        count(*) FILTER (WHERE waits.within_s IS NOT NULL AND waits.wait_s > waits.within_s) AS n_late
+    FROM intermediate.int_step_waits AS waits
+    GROUP BY waits.step_no
+),
+
+skipped AS (
+    SELECT steps.step_no, count(*) AS skipped
     FROM meta.happy_path_steps AS steps
-    CROSS JOIN totals
-    LEFT JOIN per_step USING (step_no)
+    INNER JOIN furthest ON furthest.furthest_step > steps.step_no
+    WHERE NOT EXISTS (
+        SELECT 1 FROM intermediate.int_step_reached AS reached
+        WHERE reached.case_id = furthest.case_id AND reached.step_no = steps.step_no
+    )
+    GROUP BY steps.step_no
 )
 
 SELECT
-    step_no,
-    step,
-    activities,
-    reached,
-    entered - reached AS dropped,
-    reached / nullif(entered, 0) AS conversion_from_previous,
-    reached / nullif(n_journeys, 0) AS share_of_journeys,
-    median_s_from_previous,
-    p90_s_from_previous,
-    lead(median_s_from_previous) OVER (ORDER BY step_no) AS median_s_to_next,
-    within_s,
-    n_late
-FROM funnel
-ORDER BY step_no;
+    steps.step_no,
+    steps.label AS step,
+    steps.activities,
+    coalesce(per_step.reached, 0) AS reached,
+    coalesce(skipped.skipped, 0) AS skipped,
+    CASE WHEN steps.step_no = last_step.last_step_no THEN 0 ELSE coalesce(per_step.stopped, 0) END AS dropped,
+    CASE WHEN steps.step_no < last_step.last_step_no
+        THEN 1 - coalesce(per_step.stopped, 0) / nullif(per_step.reached, 0) END AS conversion_to_next,
+    coalesce(per_step.reached, 0) / nullif(totals.n_journeys, 0) AS share_of_journeys,
+    per_step.median_s_from_previous,
+    per_step.p90_s_from_previous,
+    per_step.median_s_to_next,
+    steps.within_s,
+    coalesce(per_step.n_late, 0) AS n_late
+FROM meta.happy_path_steps AS steps
+CROSS JOIN totals
+CROSS JOIN last_step
+LEFT JOIN per_step USING (step_no)
+LEFT JOIN skipped USING (step_no)
+ORDER BY steps.step_no;

@@ -36,16 +36,14 @@ deviation_findings AS (
 --    onboarding_completed", compared with the journeys that waited for that step without it
 windows AS (
     SELECT
-        previous.case_id,
+        waits.case_id,
         steps.step_no,
         steps.label,
-        coalesce(previous.reached_ordinal, 0) AS from_ordinal,
-        coalesce(reached.reached_ordinal, 9223372036854775807) AS to_ordinal,
-        date_diff('microsecond', previous.reached_at, reached.reached_at) / 1e6 AS wait_s
-    FROM intermediate.int_step_reached AS previous
-    INNER JOIN meta.happy_path_steps AS steps ON steps.step_no = previous.step_no + 1
-    LEFT JOIN intermediate.int_step_reached AS reached
-        ON reached.case_id = previous.case_id AND reached.step_no = steps.step_no
+        waits.reached_ordinal AS from_ordinal,
+        coalesce(waits.next_reached_ordinal, 9223372036854775807) AS to_ordinal,
+        CASE WHEN waits.next_step_no = steps.step_no THEN waits.to_next_s END AS wait_s
+    FROM intermediate.int_step_waits AS waits
+    INNER JOIN meta.happy_path_steps AS steps ON steps.step_no = waits.step_no + 1
 ),
 
 interruptions AS (
@@ -102,7 +100,7 @@ interruption_baseline AS (
     GROUP BY findings.activity, findings.step_no
 ),
 
--- 3. hand-offs between teams slower than the target step's window (or the edge's p90)
+-- 3. hand-offs between teams slower than the target step's window (or twice the edge's median)
 transitions AS (
     SELECT
         case_id,
@@ -129,7 +127,7 @@ handoff_thresholds AS (
     SELECT
         from_activity,
         to_activity,
-        coalesce(any_value(within_s), quantile_cont(wait_s, 0.9)) AS threshold_s,
+        coalesce(any_value(within_s), 2 * median(wait_s)) AS threshold_s,
         count(DISTINCT case_id) AS n_edge_cases
     FROM handoff_transitions
     GROUP BY from_activity, to_activity
@@ -167,25 +165,26 @@ handoff_findings AS (
     HAVING count(*) FILTER (WHERE slow) > 0
 ),
 
--- 4. drop-offs along the funnel: journeys that reached a step's predecessor but not the step
+-- 4. drop-offs along the funnel: journeys that stopped after a step (before the last one),
+--    against the journeys that reached that step and went on
 drop_findings AS (
     SELECT
         'drop_off' AS kind,
-        'dropped before ' || funnel.step AS "where",
-        funnel.step AS activity,
+        'stopped after ' || steps.label AS "where",
+        steps.label AS activity,
         NULL AS deviation_kind,
-        funnel.dropped AS n_cases,
-        0 AS n_goal,
-        funnel.dropped + funnel.reached AS n_population,
-        (
-            SELECT count(*) FROM intermediate.int_step_reached AS reached
-            INNER JOIN journeys USING (case_id)
-            WHERE reached.step_no = funnel.step_no AND journeys.reached_goal
-        ) AS n_population_goal,
-        funnel.median_s_from_previous AS median_wait_s,
+        count(*) FILTER (WHERE waits.next_step_no IS NULL) AS n_cases,
+        count(*) FILTER (WHERE waits.next_step_no IS NULL AND journeys.reached_goal) AS n_goal,
+        count(*) AS n_population,
+        count(*) FILTER (WHERE journeys.reached_goal) AS n_population_goal,
+        NULL::DOUBLE AS median_wait_s,
         NULL::DOUBLE AS baseline_wait_s
-    FROM mining.funnel AS funnel
-    WHERE funnel.dropped > 0 AND funnel.step_no > 1
+    FROM intermediate.int_step_waits AS waits
+    INNER JOIN meta.happy_path_steps AS steps USING (step_no)
+    INNER JOIN journeys USING (case_id)
+    WHERE steps.step_no < (SELECT max(step_no) FROM meta.happy_path_steps)
+    GROUP BY steps.step_no, steps.label
+    HAVING count(*) FILTER (WHERE waits.next_step_no IS NULL) > 0
 )
 
 SELECT * FROM deviation_findings

@@ -1,13 +1,18 @@
--- grain: one journey that reached happy-path step $step (the first time, after reaching the previous step)
--- Run once per step, in order. A step of several activities (any_order) is reached when all of
--- them occurred after the previous step; its reach point is the last of their first occurrences.
+-- grain: one journey that reached happy-path step $step
+-- Run once per step, in order. A journey reaches a step when it does the step's activity
+-- after the latest earlier step it reached (a skipped step does not block later ones). A
+-- step of several activities (any_order) is reached when all of them occurred; its reach
+-- point is the last of their first occurrences.
 INSERT INTO intermediate.int_step_reached
 WITH step AS (
     SELECT * FROM meta.happy_path_steps WHERE step_no = $step
 ),
 
 previous AS (
-    SELECT case_id, reached_ordinal FROM intermediate.int_step_reached WHERE step_no = $step - 1
+    SELECT case_id, max(reached_ordinal) AS reached_ordinal
+    FROM intermediate.int_step_reached
+    WHERE step_no < $step
+    GROUP BY case_id
 ),
 
 firsts AS (
@@ -19,7 +24,7 @@ firsts AS (
     FROM mining.journey_events AS events
     INNER JOIN step ON list_contains(step.activities, events.activity)
     LEFT JOIN previous ON previous.case_id = events.case_id
-    WHERE $step = 1 OR events.ordinal > previous.reached_ordinal
+    WHERE previous.case_id IS NULL OR events.ordinal > previous.reached_ordinal
     GROUP BY events.case_id, events.activity
 )
 

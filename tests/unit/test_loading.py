@@ -65,7 +65,7 @@ def test_broken_rows_land_in_quarantine_with_their_reason(project: TinyProject) 
             "crm",
             "crm/contacts.csv",
             2,
-            "unparseable timestamp 'Create Date'='not a date' (expected format %Y-%m-%d %H:%M:%S)",
+            "unparseable timestamp in 'Create Date': 'not a date' (expected format %Y-%m-%d %H:%M:%S)",
         ),
         ("crm", "crm/contacts.csv", 3, "missing identifier (none of Record ID, Email)"),
         ("desk", "support/tickets.jsonl", 4, "missing required value 'ticket_id'"),

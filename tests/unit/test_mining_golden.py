@@ -110,11 +110,16 @@ def test_journey_of_one_event_has_zero_duration(mined: TinyProject) -> None:
 
 def test_funnel_counts_reach_in_path_order(mined: TinyProject) -> None:
     rows = mined.rows(
-        "SELECT step_no, step, reached, dropped, median_s_from_previous, n_late "
-        "FROM mining.funnel ORDER BY step_no"
+        "SELECT step_no, step, reached, skipped, dropped, median_s_from_previous, "
+        "median_s_to_next, n_late FROM mining.funnel ORDER BY step_no"
     )
-    # c4 does b before a, so it never reaches b *after* a; c2 and c5 never do b.
-    assert rows == [(1, "a", 6, 0, None, 0), (2, "b", 3, 3, 600.0, 0), (3, "c", 3, 0, 3600.0, 1)]
+    # c4 does b before a, so it never reaches b after a; c2 and c4 go on to c without b
+    # (skipped); c5 stops after a. Waits run from the latest earlier step reached.
+    assert rows == [
+        (1, "a", 6, 0, 1, None, 600.0, 0),
+        (2, "b", 3, 2, 0, 600.0, 3600.0, 0),
+        (3, "c", 5, 0, 0, 1800.0, None, 1),
+    ]
 
 
 def test_skipped_step_is_named(mined: TinyProject) -> None:

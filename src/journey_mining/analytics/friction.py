@@ -65,22 +65,27 @@ def build_friction(con: duckdb.DuckDBPyConnection) -> int:
         "n_population_goal, median_wait_s, baseline_wait_s FROM intermediate.int_friction_candidates"
     ).df()
     records = []
-    for row in candidates.itertuples(index=False):
-        counts = (int(row.n_cases), int(row.n_goal), int(row.n_population), int(row.n_population_goal))
+    for row in candidates.to_dict("records"):
+        counts = (
+            int(row["n_cases"]),
+            int(row["n_goal"]),
+            int(row["n_population"]),
+            int(row["n_population_goal"]),
+        )
         rate_with, rate_without, impact = goal_rates(*counts)
         records.append(
             {
-                "kind": row.kind,
-                "where": row._1,
-                "activity": row.activity,
-                "deviation_kind": row.deviation_kind,
+                "kind": row["kind"],
+                "where": row["where"],
+                "activity": row["activity"],
+                "deviation_kind": row["deviation_kind"],
                 "n_cases": counts[0],
                 "goal_rate_with": rate_with,
                 "goal_rate_without": rate_without,
                 "impact": impact,
-                "p_value": None if row.kind == "drop_off" else _p_value(*counts),
-                "median_wait_s": row.median_wait_s,
-                "baseline_wait_s": row.baseline_wait_s,
+                "p_value": None if row["kind"] == "drop_off" else _p_value(*counts),
+                "median_wait_s": row["median_wait_s"],
+                "baseline_wait_s": row["baseline_wait_s"],
             }
         )
     frame = pd.DataFrame.from_records(records, columns=FRICTION_COLUMNS[1:])

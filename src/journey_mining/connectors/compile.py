@@ -194,11 +194,12 @@ def _reject_reason(
             quote_literal(f"missing timestamp {preset.timestamp.column!r}"),
         )
     )
+    column = preset.timestamp.column
     checks.append(
         (
             f"{ts} IS NULL",
-            f"'unparseable timestamp ' || {quote_literal(preset.timestamp.column)} || '=' || "
-            f"'''' || {ts_text} || '''' || ' (expected format {fmt.replace(chr(39), chr(39) * 2)})'",
+            f"{quote_literal(f'unparseable timestamp in {column!r}: ')} || chr(39) || {ts_text} "
+            f"|| chr(39) || {quote_literal(f' (expected format {fmt})')}",
         )
     )
     checks.append((f"{is_event} AND {activity} IS NULL", quote_literal("missing activity value")))

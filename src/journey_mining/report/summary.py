@@ -31,8 +31,9 @@ class FunnelLine(BaseModel):
     step_no: int
     step: str
     reached: int
+    skipped: int
     dropped: int
-    conversion_from_previous: float | None
+    conversion_to_next: float | None
     median_s_from_previous: float | None
     median_s_to_next: float | None
     n_late: int

@@ -63,15 +63,16 @@ def render_summary(summary: Summary, console: Console) -> None:
     console.print(deviations)
 
     funnel = Table(title="Funnel along the happy path", title_justify="left")
-    for column in ("#", "step", "reached", "dropped", "conversion", "median wait", "late"):
+    for column in ("#", "step", "reached", "skipped", "stopped here", "went on", "median wait", "late"):
         funnel.add_column(column, justify="left" if column == "step" else "right")
     for f in summary.funnel:
         funnel.add_row(
             str(f.step_no),
             f.step,
             f"{f.reached:,}",
+            f"{f.skipped:,}",
             f"[red]{f.dropped:,}[/]" if f.dropped else "0",
-            _pct(f.conversion_from_previous),
+            _pct(f.conversion_to_next),
             human_duration(f.median_s_from_previous),
             f"{f.n_late:,}",
         )
