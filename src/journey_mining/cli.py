@@ -31,7 +31,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Piped output (CI logs, files) gets a width that keeps the tables readable.
+console = Console(width=None if sys.stdout.isatty() else 132)
 errors = Console(stderr=True)
 
 DEFAULT_WAREHOUSE = Path("journey-mining-demo/journeys.duckdb")
@@ -96,7 +97,7 @@ def demo(
         render_summary(api.summary(result.warehouse), console)
     console.print(
         f"\nExports: {result.exports_dir}\nWarehouse: {result.warehouse} (schema mining)\n"
-        f"Discovered model: {result.discovered_model}\n"
+        f"Discovered model: {result.discovered_model} ({result.discovered_with})\n"
         f"Next: journey-mining variants -w {result.warehouse}"
     )
 

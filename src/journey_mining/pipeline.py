@@ -27,7 +27,7 @@ from journey_mining.connectors.files import SourceLoad, load_file_source
 from journey_mining.errors import ConfigError, JourneyMiningError
 from journey_mining.happy_path import HappyPath, load_happy_path
 from journey_mining.identity import stitch_identities
-from journey_mining.mining.compare import compare_variants, read_variant_log
+from journey_mining.mining.compare import compare_variants, read_dfg, read_variant_log
 from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
 from journey_mining.mining.models import ProcessModel
 from journey_mining.warehouse import connect, run_sql, run_sql_with, table_exists
@@ -47,6 +47,7 @@ class RunResult(BaseModel):
     variants_aligned: int
     variants_from_cache: int
     discovered_model: str | None
+    discovered_with: str | None = None
 
     @property
     def rows_read(self) -> int:
@@ -269,12 +270,17 @@ def run_pipeline(
             )
         result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
         outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
-        discovered = None
+        discovered = discovered_with = None
         if result[0]:
             say("discovering the process model")
             outputs.mkdir(parents=True, exist_ok=True)
             discovered = outputs / "discovered_model.bpmn"
-            discover_model_bpmn(read_variant_log(con), discovered)
+            discovered_with = discover_model_bpmn(
+                read_variant_log(con),
+                discovered,
+                noise_threshold=pipeline.discovery_noise,
+                dfg=read_dfg(con),
+            )
         _record_run_end(con, run_id, loads, None)
     except JourneyMiningError as err:
         _record_run_end(con, run_id, loads, str(err))
@@ -295,6 +301,7 @@ def run_pipeline(
         variants_aligned=result[2],
         variants_from_cache=result[3],
         discovered_model=str(discovered) if discovered else None,
+        discovered_with=discovered_with,
     )
 
 
@@ -328,8 +335,7 @@ def _transform(
         )
         if model is not None:
             say("aligning variants with the happy path")
-            path_activities = set(happy_path.activities) if happy_path else None
-            aligned, cached = compare_variants(con, model, path_activities)
+            aligned, cached = compare_variants(con, model)
         else:
             con.execute(
                 "CREATE OR REPLACE TABLE intermediate.int_variant_alignments "

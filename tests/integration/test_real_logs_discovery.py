@@ -28,7 +28,9 @@ def _pm4py_log(file: Path) -> pd.DataFrame:
     frame = pm4py.read_xes(str(file), return_legacy_log_object=False)
     frame = frame[list(KEYS.values())].copy()
     frame["case:concept:name"] = frame["case:concept:name"].astype(str)
-    return pm4py.format_dataframe(frame, **KEYS)
+    return pm4py.format_dataframe(
+        frame, case_id=KEYS["case_id_key"], activity_key=KEYS["activity_key"], timestamp_key=KEYS["timestamp_key"]
+    )
 
 
 @pytest.fixture(scope="module", params=LOGS)

@@ -7,7 +7,7 @@ the new variants with pm4py, and writes ``intermediate.int_variant_alignments`` 
 ``intermediate.int_variant_deviations`` for the SQL marts.
 
 Example:
-    >>> # compare_variants(con, model, happy_path_activities)  # doctest: +SKIP
+    >>> # compare_variants(con, model)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -29,6 +29,20 @@ def read_variant_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def read_dfg(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, int]]:
+    """The directly-follows graph from ``mining.dfg_edges`` and ``mining.endpoints``."""
+    edges = {
+        (str(s), str(t)): int(n)
+        for s, t, n in con.execute("SELECT source, target, n_transitions FROM mining.dfg_edges").fetchall()
+    }
+    ends = con.execute("SELECT kind, activity, n_cases FROM mining.endpoints").fetchall()
+    starts = {str(a): int(n) for kind, a, n in ends if kind == "start"}
+    finals = {str(a): int(n) for kind, a, n in ends if kind == "end"}
+    return edges, starts, finals
+
+
 def _cached(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict[str, VariantAlignment]:
     rows = con.execute(
         "SELECT variant_id, cost, fitness, moves FROM meta.alignment_cache WHERE model_fingerprint = ?",
@@ -48,7 +62,6 @@ def _cached(con: duckdb.DuckDBPyConnection, fingerprint: str) -> dict[str, Varia
 def compare_variants(
     con: duckdb.DuckDBPyConnection,
     model: ProcessModel,
-    path_activities: set[str] | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
     """Align every variant against ``model``; return (variants aligned now, variants from cache)."""
@@ -71,7 +84,7 @@ def compare_variants(
             "fitness": [float(a.fitness) for a in alignments],
         }
     )
-    deviations = [d for a in alignments for d in classify_deviations(a, path_activities)]
+    deviations = [d for a in alignments for d in classify_deviations(a)]
     deviation_frame = pd.DataFrame(
         {
             "variant_id": [d.variant_id for d in deviations],

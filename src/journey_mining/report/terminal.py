@@ -79,8 +79,12 @@ def render_summary(summary: Summary, console: Console) -> None:
     console.print(funnel)
 
     friction = Table(title="Friction ranked by estimated goals lost", title_justify="left")
-    for column in ("#", "kind", "where", "journeys", "goal with", "goal without", "lost", "p", "wait"):
-        friction.add_column(column, justify="left" if column in ("kind", "where") else "right")
+    for column in ("#", "kind", "where", "journeys", "goal with", "without", "lost", "p", "wait"):
+        friction.add_column(
+            column,
+            justify="left" if column in ("kind", "where") else "right",
+            no_wrap=column != "where",
+        )
     for f in summary.top_friction:
         friction.add_row(
             str(f.rank),
