@@ -22,7 +22,9 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 def shared_data() -> Path:
     """The real public logs beside the project; tests using them skip when it is absent."""
     if not SHARED_DATA.is_dir():
-        pytest.skip("../shared/data is absent: the real public logs are not shipped with the project")
+        pytest.skip(
+            "../shared/data is absent: the real public logs are not shipped with the project"
+        )
     return SHARED_DATA
 
 

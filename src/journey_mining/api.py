@@ -23,6 +23,23 @@ from journey_mining.report.summary import Summary, build_summary
 from journey_mining.resources import resource_dir
 from journey_mining.warehouse import connect, require_tables
 
+__all__ = [
+    "CONTRACT_TABLES",
+    "DemoResult",
+    "RunResult",
+    "demo",
+    "deviations",
+    "friction",
+    "funnel",
+    "journeys",
+    "process_map",
+    "resource_dir",
+    "run",
+    "summary",
+    "table",
+    "variants",
+]
+
 CONTRACT_TABLES = (
     "journey_events",
     "journeys",

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -86,7 +87,9 @@ def demo(
     out: Annotated[Path, typer.Option(help="Folder for the demo exports and warehouse.")] = Path(
         "journey-mining-demo"
     ),
-    customers: Annotated[int, typer.Option(min=1, help="How many demo customers to generate.")] = 3000,
+    customers: Annotated[
+        int, typer.Option(min=1, help="How many demo customers to generate.")
+    ] = 3000,
     seed: Annotated[int, typer.Option(help="Random seed of the generator.")] = 7,
 ) -> None:
     """Generate the demo company's exports, run the demo pipeline on them, print the summary."""
@@ -109,7 +112,8 @@ def run(
         Path | None, typer.Option(help="Folder the sources' paths are relative to.")
     ] = None,
     warehouse: Annotated[
-        Path | None, typer.Option("--warehouse", "-w", help="DuckDB file (default: the pipeline's).")
+        Path | None,
+        typer.Option("--warehouse", "-w", help="DuckDB file (default: the pipeline's)."),
     ] = None,
     outputs_dir: Annotated[
         Path | None, typer.Option(help="Folder for the discovered BPMN model.")
@@ -131,7 +135,9 @@ def run(
 def variants(
     warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
     top: Annotated[int, typer.Option(min=1, help="How many variants to show.")] = 20,
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of a table.")
+    ] = False,
 ) -> None:
     """List the discovered variants, most frequent first."""
     with _clear_errors():
@@ -142,15 +148,16 @@ def variants(
     table = Table(title=f"Variants in {warehouse}", title_justify="left")
     for column in ("#", "journeys", "share", "cum.", "fitness", "conforms", "activities"):
         table.add_column(column, justify="left" if column == "activities" else "right")
-    for row in frame.itertuples(index=False):
+    for row in frame.to_dict("records"):
+        fitness = row["fitness"]
         table.add_row(
-            str(row.rank),
-            f"{row.n_cases:,}",
-            f"{row.share:.1%}",
-            f"{row.cumulative_share:.0%}",
-            "–" if row.fitness != row.fitness or row.fitness is None else f"{row.fitness:.2f}",
-            "yes" if row.conforms is True else "no",
-            " → ".join(row.activities),
+            str(row["rank"]),
+            f"{row['n_cases']:,}",
+            f"{row['share']:.1%}",
+            f"{row['cumulative_share']:.0%}",
+            "–" if pd.isna(fitness) else f"{fitness:.2f}",
+            "yes" if row["conforms"] is True else "no",
+            " → ".join(str(a) for a in row["activities"]),
         )
     console.print(table)
 
@@ -158,7 +165,9 @@ def variants(
 @app.command()
 def summary(
     warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
-    json_output: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of tables.")
+    ] = False,
     top: Annotated[int, typer.Option(min=1, help="Rows per section.")] = 10,
 ) -> None:
     """Summarise a warehouse: journeys, variants, conformance, deviations, funnel, friction."""

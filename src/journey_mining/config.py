@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -164,9 +165,9 @@ class ConnectorPreset(_Strict):
         event_id = () if self.event_id == ("@row",) else self.event_id
         for column in (*event_id, *self.required):
             check_column(column)
-        for column in (self.sequence, self.account):
-            if column is not None:
-                check_column(column)
+        for optional_column in (self.sequence, self.account):
+            if optional_column is not None:
+                check_column(optional_column)
         return self
 
     def required_columns(self) -> list[str]:
@@ -235,8 +236,7 @@ class PipelineConfig(_Strict):
         unknown = sorted(set(self.activities) - set(names))
         if unknown:
             raise ValueError(
-                f"activities are mapped for unknown source(s) {unknown}; "
-                f"fix: use one of {names}"
+                f"activities are mapped for unknown source(s) {unknown}; fix: use one of {names}"
             )
         return self
 
@@ -257,12 +257,18 @@ def _read_yaml(path: Path, what: str) -> Any:
         raise ConfigError(f"{path}: not valid YAML ({err}). Fix the syntax.") from None
 
 
-def _explain(err: ValidationError, where: str) -> ConfigError:
-    first = err.errors()[0]
+def _explain(err: ValidationError, where: str, model: type[BaseModel]) -> ConfigError:
+    """One line for the most useful error: an unknown key (likely a typo) first."""
+    errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    first = errors[0]
     location = ".".join(str(p) for p in first["loc"])
     detail = first["msg"]
     if first["type"] == "extra_forbidden":
         detail = f"unknown key {location!r}; fix: remove it or check its spelling"
+        if len(first["loc"]) == 1:
+            close = difflib.get_close_matches(str(first["loc"][0]), list(model.model_fields), n=1)
+            if close:
+                detail = f"unknown key {location!r}; fix: did you mean {close[0]!r}?"
     elif first["type"] == "missing":
         detail = f"required key {location!r} is missing; fix: add it"
     elif location:
@@ -282,12 +288,14 @@ def load_preset(name_or_path: str) -> ConnectorPreset:
         path = resource_dir("connectors") / f"{name_or_path}.yaml"
         if not path.is_file():
             known = sorted(p.stem for p in resource_dir("connectors").glob("*.yaml"))
-            raise ConfigError(f"unknown connector preset {name_or_path!r}. Fix: use one of {known}.")
+            raise ConfigError(
+                f"unknown connector preset {name_or_path!r}. Fix: use one of {known}."
+            )
     data = _read_yaml(path, "connector preset")
     try:
         return ConnectorPreset.model_validate(data)
     except ValidationError as err:
-        raise _explain(err, str(path)) from None
+        raise _explain(err, str(path), ConnectorPreset) from None
 
 
 def resolve_preset(source: SourceConfig) -> ConnectorPreset:
@@ -311,7 +319,7 @@ def load_pipeline(path: str | Path) -> PipelineConfig:
     try:
         pipeline = PipelineConfig.model_validate({**data, "base_dir": file.resolve().parent})
     except ValidationError as err:
-        raise _explain(err, str(file)) from None
+        raise _explain(err, str(file), PipelineConfig) from None
     for source in pipeline.sources:
         resolve_preset(source)  # fail early on an unknown or invalid preset
     return pipeline

@@ -129,7 +129,11 @@ def _parse_step(raw: Any, index: int, where: str) -> HappyPathStep:
     if isinstance(raw, dict) and len(raw) == 1:
         ((key, value),) = raw.items()
         if key == "any_order":
-            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, str) for v in value)
+            ):
                 raise ConfigError(f"{at}: any_order needs a list of activity names, got {value!r}")
             return HappyPathStep(activities=tuple(value), any_order=True)
         options = value or {}

@@ -70,6 +70,10 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
+def _file_progress(say: Progress, source: str) -> Progress:
+    return lambda file: say(f"loading {source}: {file}")
+
+
 def _happy_path(pipeline: PipelineConfig) -> tuple[HappyPath | None, ProcessModel | None]:
     file = pipeline.happy_path_file()
     if file is None:
@@ -81,7 +85,10 @@ def _happy_path(pipeline: PipelineConfig) -> tuple[HappyPath | None, ProcessMode
 
 
 def _write_declarations(
-    con: duckdb.DuckDBPyConnection, pipeline: PipelineConfig, happy_path: HappyPath | None, goal: str
+    con: duckdb.DuckDBPyConnection,
+    pipeline: PipelineConfig,
+    happy_path: HappyPath | None,
+    goal: str,
 ) -> None:
     """Tables the SQL models join on: activity map, source defaults, identity kinds, steps."""
     mapping_rows = []
@@ -162,9 +169,11 @@ def _stage_sources(
         if not table_exists(con, f"raw.{source.name}"):
             continue
         c = compiled[source.name]
-        identifiers = "MAP {" + ", ".join(
-            f"{quote_literal(kind)}: {expr}" for kind, expr in c.identifiers.items()
-        ) + "}"
+        identifiers = (
+            "MAP {"
+            + ", ".join(f"{quote_literal(kind)}: {expr}" for kind, expr in c.identifiers.items())
+            + "}"
+        )
         run_sql(
             con,
             "staging/stg_source.sql",
@@ -184,11 +193,15 @@ def _stage_sources(
         )
         selects.append(f"SELECT * FROM staging.stg_{source.name}")
     if not selects:
-        raise JourneyMiningError("no source has loaded any file yet. Fix: check the sources' paths.")
+        raise JourneyMiningError(
+            "no source has loaded any file yet. Fix: check the sources' paths."
+        )
     return "\n    UNION ALL\n    ".join(selects)
 
 
-def _record_run_start(con: duckdb.DuckDBPyConnection, run_id: str, pipeline: PipelineConfig) -> None:
+def _record_run_start(
+    con: duckdb.DuckDBPyConnection, run_id: str, pipeline: PipelineConfig
+) -> None:
     run_sql(con, "meta/create_tables.sql")
     con.execute(
         "INSERT INTO mining.runs (run_id, pipeline, started_at, status) VALUES (?, ?, now(), 'running')",
@@ -265,7 +278,7 @@ def run_pipeline(
                     compiled[source.name],
                     data_root,
                     run_id,
-                    on_file=lambda f, name=source.name: say(f"loading {name}: {f}"),
+                    on_file=_file_progress(say, source.name),
                 )
             )
         result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
@@ -361,4 +374,3 @@ def _transform(
         con.execute("ROLLBACK")
         raise
     return int(counts[0]), int(counts[1]), aligned, cached
-

@@ -39,18 +39,26 @@ def test_every_row_is_loaded_or_quarantined(demo: jm.DemoResult) -> None:
     for load in demo.sources:
         assert load.rows_read == load.rows_loaded + load.rows_quarantined
     read = {SOURCE_OF_FILE[f.path]: f.rows_read for s in demo.sources for f in s.files}
-    assert read == {SOURCE_OF_FILE[path]: truth.rows for path, truth in demo.ground_truth.files.items()}
+    assert read == {
+        SOURCE_OF_FILE[path]: truth.rows for path, truth in demo.ground_truth.files.items()
+    }
 
 
-def test_quarantine_holds_exactly_the_broken_rows(demo: jm.DemoResult, con: duckdb.DuckDBPyConnection) -> None:
+def test_quarantine_holds_exactly_the_broken_rows(
+    demo: jm.DemoResult, con: duckdb.DuckDBPyConnection
+) -> None:
     ours = set(con.execute("SELECT file, row_no FROM mining.quarantine").fetchall())
-    planted = {(path, b.row) for path, truth in demo.ground_truth.files.items() for b in truth.broken}
+    planted = {
+        (path, b.row) for path, truth in demo.ground_truth.files.items() for b in truth.broken
+    }
     assert ours == planted
 
 
 def test_resent_rows_are_counted_once(demo: jm.DemoResult, con: duckdb.DuckDBPyConnection) -> None:
     for path, truth in demo.ground_truth.files.items():
-        (staged,) = con.execute(f"SELECT count(*) FROM staging.stg_{SOURCE_OF_FILE[path]}").fetchone()  # type: ignore[misc]
+        (staged,) = con.execute(
+            f"SELECT count(*) FROM staging.stg_{SOURCE_OF_FILE[path]}"
+        ).fetchone()  # type: ignore[misc]
         assert staged == truth.rows - len(truth.broken) - truth.duplicates, path
 
 
@@ -83,7 +91,9 @@ def test_planted_onboarding_ticket_is_top_friction(demo: jm.DemoResult) -> None:
 def test_planted_slow_handoff_is_found_between_sales_and_onboarding(demo: jm.DemoResult) -> None:
     planted = _planted(demo, "slow_sales_handoff")
     friction = jm.friction(demo.warehouse)
-    slow = friction[(friction["kind"] == "slow_handoff") & friction["where"].str.startswith("deal_won →")]
+    slow = friction[
+        (friction["kind"] == "slow_handoff") & friction["where"].str.startswith("deal_won →")
+    ]
     finding = slow.sort_values("rank").iloc[0]
     assert "(sales → customer_success)" in finding["where"]
     assert finding["median_wait_s"] > 4 * finding["baseline_wait_s"]

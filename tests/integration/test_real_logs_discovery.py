@@ -20,7 +20,11 @@ from journey_mining.warehouse import connect
 
 pytestmark = pytest.mark.shared_data
 
-KEYS = {"case_id_key": "case:concept:name", "activity_key": "concept:name", "timestamp_key": "time:timestamp"}
+KEYS = {
+    "case_id_key": "case:concept:name",
+    "activity_key": "concept:name",
+    "timestamp_key": "time:timestamp",
+}
 LOGS = ["running-example.xes", "receipt.xes.gz", "helpdesk.xes.gz", "bpic2012.xes.gz"]
 
 
@@ -29,12 +33,17 @@ def _pm4py_log(file: Path) -> pd.DataFrame:
     frame = frame[list(KEYS.values())].copy()
     frame["case:concept:name"] = frame["case:concept:name"].astype(str)
     return pm4py.format_dataframe(
-        frame, case_id=KEYS["case_id_key"], activity_key=KEYS["activity_key"], timestamp_key=KEYS["timestamp_key"]
+        frame,
+        case_id=KEYS["case_id_key"],
+        activity_key=KEYS["activity_key"],
+        timestamp_key=KEYS["timestamp_key"],
     )
 
 
 @pytest.fixture(scope="module", params=LOGS)
-def both(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+def both(
+    request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory: pytest.TempPathFactory
+):
     log = _pm4py_log(shared_data / request.param)
     root = tmp_path_factory.mktemp(request.param.split(".")[0])
     exports = root / "exports"
@@ -47,7 +56,9 @@ def both(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory: py
         "identity: {link_on: [case_id]}\n",
         encoding="utf-8",
     )
-    run_pipeline(load_pipeline(root / "pipeline.yaml"), data_dir=exports, warehouse=root / "w.duckdb")
+    run_pipeline(
+        load_pipeline(root / "pipeline.yaml"), data_dir=exports, warehouse=root / "w.duckdb"
+    )
     con = connect(root / "w.duckdb", read_only=True)
     yield log, con
     con.close()
@@ -55,7 +66,10 @@ def both(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory: py
 
 def test_variants_equal_pm4py(both) -> None:
     log, con = both
-    ours = {tuple(a): n for a, n in con.execute("SELECT activities, n_cases FROM mining.variants").fetchall()}
+    ours = {
+        tuple(a): n
+        for a, n in con.execute("SELECT activities, n_cases FROM mining.variants").fetchall()
+    }
     theirs = {tuple(v): n for v, n in pm4py.get_variants(log, **KEYS).items()}
     assert ours == theirs
 
@@ -63,7 +77,12 @@ def test_variants_equal_pm4py(both) -> None:
 def test_dfg_and_endpoints_equal_pm4py(both) -> None:
     log, con = both
     dfg, starts, ends = pm4py.discover_dfg(log, **KEYS)
-    ours = {(s, t): n for s, t, n in con.execute("SELECT source, target, n_transitions FROM mining.dfg_edges").fetchall()}
+    ours = {
+        (s, t): n
+        for s, t, n in con.execute(
+            "SELECT source, target, n_transitions FROM mining.dfg_edges"
+        ).fetchall()
+    }
     assert ours == dict(dfg)
     endpoints = con.execute("SELECT kind, activity, n_cases FROM mining.endpoints").fetchall()
     assert {a: n for k, a, n in endpoints if k == "start"} == dict(starts)

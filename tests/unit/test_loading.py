@@ -34,7 +34,12 @@ def project(tiny: TinyProject) -> TinyProject:
     tiny.pipeline(
         {
             "sources": [
-                {"name": "crm", "preset": "hubspot_contacts", "path": "crm/*.csv", "team": "marketing"},
+                {
+                    "name": "crm",
+                    "preset": "hubspot_contacts",
+                    "path": "crm/*.csv",
+                    "team": "marketing",
+                },
                 {
                     "name": "desk",
                     "preset": "zendesk_ticket_events",
@@ -59,7 +64,9 @@ def test_rows_read_equal_rows_loaded_plus_quarantined(project: TinyProject) -> N
 
 def test_broken_rows_land_in_quarantine_with_their_reason(project: TinyProject) -> None:
     project.run()
-    rows = project.rows("SELECT source, file, row_no, reason FROM mining.quarantine ORDER BY source, row_no")
+    rows = project.rows(
+        "SELECT source, file, row_no, reason FROM mining.quarantine ORDER BY source, row_no"
+    )
     assert rows == [
         (
             "crm",
@@ -94,7 +101,9 @@ def test_emails_differing_in_case_and_space_are_one_customer(project: TinyProjec
     ]
 
 
-def test_naive_timestamps_take_the_declared_zone_and_offsets_are_honoured(project: TinyProject) -> None:
+def test_naive_timestamps_take_the_declared_zone_and_offsets_are_honoured(
+    project: TinyProject,
+) -> None:
     project.run()
     rows = project.rows(
         "SELECT strftime(ts, '%Y-%m-%d %H:%M:%S') FROM mining.journey_events WHERE customer_id = "
@@ -111,7 +120,13 @@ def test_naive_timestamps_take_the_declared_zone_and_offsets_are_honoured(projec
 
 def test_second_run_on_same_files_changes_nothing(project: TinyProject) -> None:
     project.run()
-    tables = ["mining.journey_events", "mining.variants", "mining.quarantine", "raw.crm", "raw.desk"]
+    tables = [
+        "mining.journey_events",
+        "mining.variants",
+        "mining.quarantine",
+        "raw.crm",
+        "raw.desk",
+    ]
     before = {t: project.rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
     second = project.run()
     assert [f.status for s in second.sources for f in s.files] == ["skipped", "skipped"]
@@ -142,7 +157,9 @@ def test_changed_file_is_reloaded_without_duplicates(project: TinyProject) -> No
     project.file("crm/contacts.csv", CONTACTS.replace("not a date", "2025-01-03 09:00:00"))
     result = project.run()
     crm = next(s for s in result.sources if s.source == "crm")
-    assert [(f.status, f.rows_loaded, f.rows_quarantined) for f in crm.files] == [("reloaded", 3, 1)]
+    assert [(f.status, f.rows_loaded, f.rows_quarantined) for f in crm.files] == [
+        ("reloaded", 3, 1)
+    ]
     assert project.rows("SELECT count(*) FROM raw.crm") == [(3,)]
     assert project.rows("SELECT count(*) FROM mining.quarantine WHERE source = 'crm'") == [(1,)]
 
@@ -151,7 +168,9 @@ def test_missing_required_column_names_column_and_file_and_writes_nothing(
     project: TinyProject,
 ) -> None:
     project.file("crm/contacts.csv", "Record ID,Email\n101,ann@acme.com\n")
-    with pytest.raises(MissingColumn, match=r"contacts.csv: required column 'Create Date' is missing"):
+    with pytest.raises(
+        MissingColumn, match=r"contacts.csv: required column 'Create Date' is missing"
+    ):
         project.run()
     assert project.rows("SELECT count(*) FROM meta.loaded_files") == [(0,)]
     assert project.rows("SELECT status FROM mining.runs") == [("failed",)]

@@ -123,7 +123,9 @@ def test_funnel_counts_reach_in_path_order(mined: TinyProject) -> None:
 
 
 def test_skipped_step_is_named(mined: TinyProject) -> None:
-    variant = mined.rows("SELECT variant_id FROM mining.variants WHERE activities = ['a', 'c']")[0][0]
+    variant = mined.rows("SELECT variant_id FROM mining.variants WHERE activities = ['a', 'c']")[0][
+        0
+    ]
     assert mined.rows(
         f"SELECT kind, activity, position, n_cases FROM mining.deviations WHERE variant_id = '{variant}'"
     ) == [("skipped", "b", 2, 1)]
@@ -139,7 +141,9 @@ def test_repeated_step_is_named(mined: TinyProject) -> None:
 
 
 def test_swapped_steps_are_one_out_of_order_deviation(mined: TinyProject) -> None:
-    variant = mined.rows("SELECT variant_id FROM mining.variants WHERE activities = ['b', 'a', 'c']")[0][0]
+    variant = mined.rows(
+        "SELECT variant_id FROM mining.variants WHERE activities = ['b', 'a', 'c']"
+    )[0][0]
     rows = mined.rows(
         f"SELECT kind, count(*) FROM mining.deviations WHERE variant_id = '{variant}' GROUP BY kind"
     )
@@ -157,7 +161,9 @@ def test_waiting_longer_than_the_window_is_timed_out(mined: TinyProject) -> None
         f"SELECT d.kind, d.activity, d.position, d.n_cases FROM mining.deviations d "
         f"JOIN mining.journeys j USING (variant_id) WHERE j.case_id = '{case}' AND d.kind = 'timed_out'"
     ) == [("timed_out", "c", 3, 1)]
-    assert mined.rows(f"SELECT conforms FROM mining.journeys WHERE case_id = '{case}'") == [(False,)]
+    assert mined.rows(f"SELECT conforms FROM mining.journeys WHERE case_id = '{case}'") == [
+        (False,)
+    ]
 
 
 def test_only_fitting_in_time_journeys_conform(mined: TinyProject) -> None:

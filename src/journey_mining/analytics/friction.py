@@ -51,7 +51,10 @@ def _p_value(n_cases: int, n_goal: int, n_population: int, n_population_goal: in
     rest = n_population - n_cases
     if n_cases <= 0 or rest <= 0:
         return None
-    table = [[n_goal, n_cases - n_goal], [n_population_goal - n_goal, rest - (n_population_goal - n_goal)]]
+    table = [
+        [n_goal, n_cases - n_goal],
+        [n_population_goal - n_goal, rest - (n_population_goal - n_goal)],
+    ]
     if min(min(row) for row in table) < 0:
         return None
     return float(fisher_exact(table).pvalue)
@@ -89,11 +92,13 @@ def build_friction(con: duckdb.DuckDBPyConnection) -> int:
             }
         )
     frame = pd.DataFrame.from_records(records, columns=FRICTION_COLUMNS[1:])
-    frame = frame.sort_values(["impact", "n_cases", "kind", "where"], ascending=[False, False, True, True])
+    frame = frame.sort_values(
+        ["impact", "n_cases", "kind", "where"], ascending=[False, False, True, True]
+    )
     frame.insert(0, "rank", range(1, len(frame) + 1))
     con.register("_friction_frame", frame)
     con.execute(
-        'CREATE OR REPLACE TABLE mining.friction AS SELECT rank::BIGINT AS rank, kind::VARCHAR AS kind, '
+        "CREATE OR REPLACE TABLE mining.friction AS SELECT rank::BIGINT AS rank, kind::VARCHAR AS kind, "
         '"where"::VARCHAR AS "where", activity::VARCHAR AS activity, '
         "deviation_kind::VARCHAR AS deviation_kind, n_cases::BIGINT AS n_cases, "
         "goal_rate_with::DOUBLE AS goal_rate_with, goal_rate_without::DOUBLE AS goal_rate_without, "

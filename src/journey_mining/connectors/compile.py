@@ -119,12 +119,17 @@ def timestamp_expression(text: str, fmt: str, timezone: str) -> str:
 
 
 def compile_source(
-    source: str, preset: ConnectorPreset, timezone: str | None, normalise_email: tuple[str, ...] = ("email",)
+    source: str,
+    preset: ConnectorPreset,
+    timezone: str | None,
+    normalise_email: tuple[str, ...] = ("email",),
 ) -> CompiledSource:
     """Turn ``preset`` (applied as source ``source``) into SQL expressions."""
     check_name(source, "source name")
     ts_text = column_ref(preset, preset.timestamp.column)
-    ts = timestamp_expression(ts_text, preset.timestamp.format, timezone or preset.timestamp.timezone)
+    ts = timestamp_expression(
+        ts_text, preset.timestamp.format, timezone or preset.timestamp.timezone
+    )
     identifiers: dict[str, str] = {}
     for kind, column in preset.identifiers.items():
         value = column_ref(preset, column)
@@ -132,13 +137,13 @@ def compile_source(
     if preset.event_id == (ROW_IDENTITY,):
         natural_key = "_file || chr(31) || _row"
     else:
-        key_parts = ", ".join(
-            f"coalesce({column_ref(preset, c)}, chr(0))" for c in preset.event_id
-        )
+        key_parts = ", ".join(f"coalesce({column_ref(preset, c)}, chr(0))" for c in preset.event_id)
         natural_key = f"concat_ws(chr(31), {key_parts})"
     event_id = f"md5({quote_literal(source)} || chr(31) || {natural_key})"
     sequence = (
-        f"try_cast({column_ref(preset, preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
+        f"try_cast({column_ref(preset, preset.sequence)} AS BIGINT)"
+        if preset.sequence
+        else "NULL::BIGINT"
     )
     activity = _value(preset, preset.activity)
     channel = _value(preset, preset.channel) if preset.channel else "NULL::VARCHAR"
@@ -179,14 +184,21 @@ def _reject_reason(
     """A CASE expression naming why a landed row cannot be used (NULL when it can)."""
     checks: list[tuple[str, str]] = []
     if preset.format == "jsonl":
-        checks.append((f"{JSON_DOC} IS NULL", quote_literal("invalid JSON line (truncated or malformed)")))
+        checks.append(
+            (f"{JSON_DOC} IS NULL", quote_literal("invalid JSON line (truncated or malformed)"))
+        )
     for column in preset.required:
         checks.append(
-            (f"{column_ref(preset, column)} IS NULL", quote_literal(f"missing required value {column!r}"))
+            (
+                f"{column_ref(preset, column)} IS NULL",
+                quote_literal(f"missing required value {column!r}"),
+            )
         )
     any_identifier = " OR ".join(f"{expr} IS NOT NULL" for expr in identifiers.values())
     kinds = ", ".join(preset.identifiers.values())
-    checks.append((f"NOT ({any_identifier})", quote_literal(f"missing identifier (none of {kinds})")))
+    checks.append(
+        (f"NOT ({any_identifier})", quote_literal(f"missing identifier (none of {kinds})"))
+    )
     fmt = preset.timestamp.format
     checks.append(
         (

@@ -144,7 +144,9 @@ def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -
             "SELECT r.* EXCLUDE (_k), slots._row FROM _read r JOIN slots USING (_k)"
         )
     else:
-        con.execute("CREATE OR REPLACE TEMP TABLE _landing AS SELECT * EXCLUDE (_k), _k AS _row FROM _read")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _landing AS SELECT * EXCLUDE (_k), _k AS _row FROM _read"
+        )
     return rejected
 
 
@@ -206,7 +208,9 @@ def _load_one_file(
     raw_row = (
         "line"
         if preset.format == "jsonl"
-        else "json_object(" + ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns) + ")::VARCHAR"
+        else "json_object("
+        + ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
+        + ")::VARCHAR"
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *, {compiled.reject_reason} AS _reason "

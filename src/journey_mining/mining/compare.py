@@ -35,7 +35,9 @@ def read_dfg(
     """The directly-follows graph from ``mining.dfg_edges`` and ``mining.endpoints``."""
     edges = {
         (str(s), str(t)): int(n)
-        for s, t, n in con.execute("SELECT source, target, n_transitions FROM mining.dfg_edges").fetchall()
+        for s, t, n in con.execute(
+            "SELECT source, target, n_transitions FROM mining.dfg_edges"
+        ).fetchall()
     }
     ends = con.execute("SELECT kind, activity, n_cases FROM mining.endpoints").fetchall()
     starts = {str(a): int(n) for kind, a, n in ends if kind == "start"}

@@ -57,24 +57,35 @@ def render_summary(summary: Summary, console: Console) -> None:
 
     deviations = Table(title="Top deviations from the happy path", title_justify="left")
     for column in ("kind", "activity", "journeys", "share"):
-        deviations.add_column(column, justify="right" if column in ("journeys", "share") else "left")
+        deviations.add_column(
+            column, justify="right" if column in ("journeys", "share") else "left"
+        )
     for d in summary.top_deviations:
         deviations.add_row(d.kind, d.activity, f"{d.n_journeys:,}", _pct(d.share))
     console.print(deviations)
 
     funnel = Table(title="Funnel along the happy path", title_justify="left")
-    for column in ("#", "step", "reached", "skipped", "stopped here", "went on", "median wait", "late"):
+    for column in (
+        "#",
+        "step",
+        "reached",
+        "skipped",
+        "stopped here",
+        "went on",
+        "median wait",
+        "late",
+    ):
         funnel.add_column(column, justify="left" if column == "step" else "right")
-    for f in summary.funnel:
+    for step in summary.funnel:
         funnel.add_row(
-            str(f.step_no),
-            f.step,
-            f"{f.reached:,}",
-            f"{f.skipped:,}",
-            f"[red]{f.dropped:,}[/]" if f.dropped else "0",
-            _pct(f.conversion_to_next),
-            human_duration(f.median_s_from_previous),
-            f"{f.n_late:,}",
+            str(step.step_no),
+            step.step,
+            f"{step.reached:,}",
+            f"{step.skipped:,}",
+            f"[red]{step.dropped:,}[/]" if step.dropped else "0",
+            _pct(step.conversion_to_next),
+            human_duration(step.median_s_from_previous),
+            f"{step.n_late:,}",
         )
     console.print(funnel)
 
@@ -85,17 +96,17 @@ def render_summary(summary: Summary, console: Console) -> None:
             justify="left" if column in ("kind", "where") else "right",
             no_wrap=column != "where",
         )
-    for f in summary.top_friction:
+    for finding in summary.top_friction:
         friction.add_row(
-            str(f.rank),
-            f.kind,
-            f.where,
-            f"{f.n_cases:,}",
-            _pct(f.goal_rate_with),
-            _pct(f.goal_rate_without),
-            f"{f.impact:,.0f}",
-            "–" if f.p_value is None else f"{f.p_value:.1g}",
-            human_duration(f.median_wait_s),
+            str(finding.rank),
+            finding.kind,
+            finding.where,
+            f"{finding.n_cases:,}",
+            _pct(finding.goal_rate_with),
+            _pct(finding.goal_rate_without),
+            f"{finding.impact:,.0f}",
+            "–" if finding.p_value is None else f"{finding.p_value:.1g}",
+            human_duration(finding.median_wait_s),
         )
     console.print(friction)
 
