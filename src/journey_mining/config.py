@@ -224,6 +224,7 @@ class PipelineConfig(_Strict):
     activities: dict[str, dict[str, ActivityMapping | Literal["drop"]]] = {}
     unmapped: Literal["keep", "drop"] = "keep"
     happy_path: str | None = None
+    goal: str | None = None
     discovery_noise: float = Field(default=0.0, ge=0.0, lt=1.0)
     base_dir: Path = Path(".")
 

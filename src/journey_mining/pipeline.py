@@ -74,20 +74,33 @@ def _file_progress(say: Progress, source: str) -> Progress:
     return lambda file: say(f"loading {source}: {file}")
 
 
-def _happy_path(pipeline: PipelineConfig) -> tuple[HappyPath | None, ProcessModel | None]:
+def _happy_path(
+    pipeline: PipelineConfig,
+) -> tuple[HappyPath | None, ProcessModel | None, str]:
+    """The authored path (YAML), its process model, and the goal activity.
+
+    A BPMN happy path is a model only: it has no funnel steps, and its goal comes from the
+    pipeline's ``goal`` key.
+    """
     file = pipeline.happy_path_file()
     if file is None:
-        return None, None
-    if file.suffix.lower() == ".bpmn":
-        return None, bpmn_model(file)
+        return None, None, pipeline.goal or ""
+    if file.suffix.lower() in (".bpmn", ".xml"):
+        if not pipeline.goal:
+            raise ConfigError(
+                f"{pipeline.name}: the happy path {file.name} is BPMN, which names no goal. "
+                "Fix: add 'goal: <activity>' to the pipeline."
+            )
+        return None, bpmn_model(file), pipeline.goal
     happy_path = load_happy_path(file)
-    return happy_path, happy_path_model(happy_path)
+    return happy_path, happy_path_model(happy_path), pipeline.goal or happy_path.goal
 
 
 def _write_declarations(
     con: duckdb.DuckDBPyConnection,
     pipeline: PipelineConfig,
     happy_path: HappyPath | None,
+    model: ProcessModel | None,
     goal: str,
 ) -> None:
     """Tables the SQL models join on: activity map, source defaults, identity kinds, steps."""
@@ -127,7 +140,12 @@ def _write_declarations(
             "within_s": [s.within_s for s in steps],
         }
     )
-    path_activities = list(happy_path.activities) if happy_path is not None else [goal]
+    if happy_path is not None:
+        path_activities = list(happy_path.activities)
+    elif model is not None:
+        path_activities = sorted(model.activities)
+    else:
+        path_activities = [goal] if goal else []
     tables = {
         "meta.activity_map": (
             activity_map,
@@ -250,13 +268,7 @@ def run_pipeline(
     say = progress or (lambda _message: None)
     data_root = Path(data_dir or pipeline.data_dir)
     warehouse_path = Path(warehouse or pipeline.warehouse)
-    happy_path, model = _happy_path(pipeline)
-    goal = happy_path.goal if happy_path is not None else ""
-    if happy_path is None and model is not None:
-        raise ConfigError(
-            f"{pipeline.name}: a BPMN happy path needs a YAML companion for the goal and funnel. "
-            "Fix: write the path as YAML (DESIGN §4)."
-        )
+    happy_path, model, goal = _happy_path(pipeline)
     compiled = {
         s.name: compile_source(
             s.name, resolve_preset(s), s.timezone, pipeline.identity.normalise_email
@@ -330,7 +342,7 @@ def _transform(
     """Rebuild staging, identities, journeys and every mart in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
-        _write_declarations(con, pipeline, happy_path, goal)
+        _write_declarations(con, pipeline, happy_path, model, goal)
         say("staging sources")
         union = _stage_sources(con, pipeline, compiled)
         run_sql(con, "intermediate/int_events_unioned.sql", staging_union=union)
