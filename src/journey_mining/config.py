@@ -138,7 +138,7 @@ class ConnectorPreset(_Strict):
 
     name: str
     description: str = ""
-    format: Literal["csv", "jsonl", "parquet"]
+    format: Literal["csv", "jsonl", "parquet", "xes", "sql"]
     system: str
     csv: CsvOptions = CsvOptions()
     event_id: tuple[str, ...] = Field(min_length=1)
@@ -177,17 +177,55 @@ class ConnectorPreset(_Strict):
         return list(dict.fromkeys(columns))
 
 
+class SqlSourceConfig(_Strict):
+    """A table or query of a SQL database reached through SQLAlchemy.
+
+    The URL (with its credentials) never sits in the pipeline: ``url_env`` names an
+    environment variable holding it, or ``url_file`` a file outside the repository whose
+    first line is it. ``cursor`` is an increasing column (``updated_at``, ``id``): each run
+    loads only rows above the last value stored in the warehouse.
+    """
+
+    url_env: str | None = None
+    url_file: str | None = None
+    table: str | None = None
+    db_schema: str | None = Field(default=None, alias="schema")
+    query: str | None = None
+    cursor: str | None = None
+    batch_size: int = Field(default=50_000, ge=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> SqlSourceConfig:
+        if (self.url_env is None) == (self.url_file is None):
+            raise ValueError("give exactly one of url_env (an environment variable) or url_file")
+        if (self.table is None) == (self.query is None):
+            raise ValueError("give exactly one of table or query")
+        for name in (self.table, self.db_schema, self.cursor):
+            if name is not None:
+                check_column(name, "SQL table, schema or cursor column")
+        return self
+
+
 class SourceConfig(_Strict):
-    """One source of a pipeline: a preset applied to the files matching ``path``."""
+    """One source of a pipeline: a preset applied to the files matching ``path``, or to a SQL table."""
 
     name: str
     preset: str | ConnectorPreset
-    path: str
+    path: str | None = None
+    sql: SqlSourceConfig | None = None
     timezone: str | None = None
     team: str | None = None
     channel: str | None = None
 
     _check_name = field_validator("name")(lambda v: check_name(v, "source name"))
+
+    @model_validator(mode="after")
+    def _one_location(self) -> SourceConfig:
+        if (self.path is None) == (self.sql is None):
+            raise ValueError(
+                f"source {self.name!r}: give exactly one of path (export files) or sql (a database)"
+            )
+        return self
 
 
 class ActivityMapping(_Strict):

@@ -29,10 +29,10 @@ import duckdb
 from pydantic import BaseModel
 
 from journey_mining.config import ConnectorPreset, SourceConfig
-from journey_mining.connectors.compile import CompiledSource, quote_identifier, quote_literal
-from journey_mining.errors import MissingColumn, SourceError
+from journey_mining.connectors.compile import CompiledSource, quote_literal
+from journey_mining.connectors.landing import store_landed
+from journey_mining.errors import SourceError
 
-_META_COLUMNS = ("_file", "_row", "_load_id")
 _UNIT_SEPARATOR = "chr(31)"
 
 
@@ -150,47 +150,6 @@ def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -
     return rejected
 
 
-def _landed_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute("SELECT column_name FROM (DESCRIBE _landing)").fetchall()
-    return [str(r[0]) for r in rows if r[0] not in (*_META_COLUMNS, "_doc")]
-
-
-def _check_required(preset: ConnectorPreset, columns: list[str], path: Path) -> None:
-    if preset.format == "jsonl":
-        return
-    missing = [c for c in preset.required_columns() if c not in columns]
-    if missing:
-        raise MissingColumn(
-            f"{path}: required column {missing[0]!r} is missing (found {columns}). "
-            f"Fix: export the file with that column, or map preset {preset.name!r} to the "
-            "column the file has."
-        )
-
-
-def _ensure_raw_table(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> None:
-    """Create ``raw.<source>`` or add columns a newer file brought (schema drift)."""
-    table = f"raw.{source}"
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = ?",
-        [source],
-    ).fetchone()
-    if not exists or not exists[0]:
-        defs = ", ".join(f"{quote_identifier(c)} VARCHAR" for c in columns)
-        con.execute(f"CREATE TABLE {table} ({defs}, _file VARCHAR, _row BIGINT, _load_id VARCHAR)")
-        return
-    present = {
-        str(r[0])
-        for r in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = 'raw' AND table_name = ?",
-            [source],
-        ).fetchall()
-    }
-    for column in columns:
-        if column not in present:
-            con.execute(f"ALTER TABLE {table} ADD COLUMN {quote_identifier(column)} VARCHAR")
-
-
 def _load_one_file(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -202,44 +161,14 @@ def _load_one_file(
     run_id: str,
 ) -> FileLoad:
     rejected = _land(con, preset, path)
-    columns = _landed_columns(con)
-    _check_required(preset, columns, path)
-    doc = "try(line::JSON)" if preset.format == "jsonl" else "NULL::JSON"
-    raw_row = (
-        "line"
-        if preset.format == "jsonl"
-        else "json_object("
-        + ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
-        + ")::VARCHAR"
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *, {compiled.reject_reason} AS _reason "
-        f"FROM (SELECT *, {doc} AS _doc FROM _landing)"
-    )
-    con.execute(
-        "INSERT INTO mining.quarantine "
-        f"SELECT ?, ?, _row, _reason, {raw_row}, ?, ? FROM _checked WHERE _reason IS NOT NULL",
-        [source, relative, load_id, run_id],
-    )
     if rejected:
         con.execute(
             "INSERT INTO mining.quarantine SELECT ?, ?, _row, 'malformed row: ' || reason, raw_row, ?, ? "
             "FROM _rejected",
             [source, relative, load_id, run_id],
         )
-    _ensure_raw_table(con, source, columns)
-    selected = ", ".join(quote_identifier(c) for c in columns)
-    con.execute(
-        f"INSERT INTO raw.{source} BY NAME SELECT {selected}, ? AS _file, _row, ? AS _load_id "
-        "FROM _checked WHERE _reason IS NULL",
-        [relative, load_id],
-    )
-    counts = con.execute(
-        "SELECT count(*) FILTER (WHERE _reason IS NULL), count(*) FILTER (WHERE _reason IS NOT NULL) "
-        "FROM _checked"
-    ).fetchone()
-    assert counts is not None
-    loaded, quarantined = int(counts[0]), int(counts[1]) + rejected
+    loaded, quarantined = store_landed(con, source, preset, compiled, relative, load_id, run_id)
+    quarantined += rejected
     return FileLoad(
         path=relative,
         status="loaded",
@@ -259,6 +188,8 @@ def load_file_source(
     on_file: Callable[[str], None] | None = None,
 ) -> SourceLoad:
     """Load the new and changed files of one source in one transaction (see module doc)."""
+    if source.path is None:
+        raise SourceError(f"source {source.name!r} has no path. Fix: give the export files' glob.")
     files = matching_files(data_dir, source.path, source.name)
     load_id = f"{run_id}:{source.name}"
     results: list[FileLoad] = []

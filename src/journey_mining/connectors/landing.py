@@ -1,0 +1,106 @@
+"""Move landed rows into the raw table or quarantine: the step every connector shares.
+
+A connector fills the temp table ``_landing`` (source columns as text, plus ``_row``, the
+1-based row number within its origin) and calls ``store_landed``. Every row is checked
+with the expressions staging uses (``CompiledSource.reject_reason``): usable rows go to
+``raw.<source>`` with their origin, row and load id; the others to ``mining.quarantine``
+with the reason and the row as read. New columns are added to the raw table (schema
+drift is kept, not an error).
+
+Example:
+    >>> # loaded, quarantined = store_landed(con, "crm", preset, compiled, "contacts.csv", load_id, run_id)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from journey_mining.config import ConnectorPreset
+from journey_mining.connectors.compile import CompiledSource, quote_identifier, quote_literal
+from journey_mining.errors import MissingColumn
+
+META_COLUMNS = ("_file", "_row", "_load_id", "_doc")
+
+
+def landed_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The source columns of ``_landing`` (without the bookkeeping ones)."""
+    rows = con.execute("SELECT column_name FROM (DESCRIBE _landing)").fetchall()
+    return [str(r[0]) for r in rows if r[0] not in META_COLUMNS]
+
+
+def check_required(preset: ConnectorPreset, columns: list[str], origin: str) -> None:
+    """Stop the source when a column the preset needs is absent, naming it and the origin."""
+    if preset.format in ("jsonl", "xes"):
+        return  # keys vary per line/event; a missing value is quarantined per row instead
+    missing = [c for c in preset.required_columns() if c not in columns]
+    if missing:
+        raise MissingColumn(
+            f"{origin}: required column {missing[0]!r} is missing (found {columns}). "
+            f"Fix: export the data with that column, or map preset {preset.name!r} to the "
+            "column it has."
+        )
+
+
+def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> None:
+    """Create ``raw.<source>`` or add the columns a newer batch brought (schema drift)."""
+    present = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'raw' AND table_name = ?",
+            [source],
+        ).fetchall()
+    }
+    if not present:
+        defs = ", ".join(f"{quote_identifier(c)} VARCHAR" for c in columns)
+        separator = ", " if defs else ""
+        con.execute(
+            f"CREATE TABLE raw.{source} ({defs}{separator}_file VARCHAR, _row BIGINT, _load_id VARCHAR)"
+        )
+        return
+    for column in columns:
+        if column not in present:
+            con.execute(f"ALTER TABLE raw.{source} ADD COLUMN {quote_identifier(column)} VARCHAR")
+
+
+def store_landed(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    preset: ConnectorPreset,
+    compiled: CompiledSource,
+    origin: str,
+    load_id: str,
+    run_id: str,
+) -> tuple[int, int]:
+    """Check ``_landing`` and move its rows to raw or quarantine; return (loaded, quarantined)."""
+    columns = landed_columns(con)
+    check_required(preset, columns, origin)
+    doc = "try(line::JSON)" if preset.format == "jsonl" else "NULL::JSON"
+    if preset.format == "jsonl":
+        raw_row = "line"
+    else:
+        pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
+        raw_row = f"json_object({pairs})::VARCHAR"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *, {compiled.reject_reason} AS _reason "
+        f"FROM (SELECT *, {doc} AS _doc FROM _landing)"
+    )
+    con.execute(
+        "INSERT INTO mining.quarantine "
+        f"SELECT ?, ?, _row, _reason, {raw_row}, ?, ? FROM _checked WHERE _reason IS NOT NULL",
+        [source, origin, load_id, run_id],
+    )
+    ensure_raw_table(con, source, columns)
+    selected = "".join(f"{quote_identifier(c)}, " for c in columns)
+    con.execute(
+        f"INSERT INTO raw.{source} BY NAME SELECT {selected}? AS _file, _row, ? AS _load_id "
+        "FROM _checked WHERE _reason IS NULL",
+        [origin, load_id],
+    )
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE _reason IS NULL), count(*) FILTER (WHERE _reason IS NOT NULL) "
+        "FROM _checked"
+    ).fetchone()
+    assert counts is not None
+    con.execute("DROP TABLE _checked")
+    return int(counts[0]), int(counts[1])
