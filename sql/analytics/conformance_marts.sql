@@ -1,10 +1,10 @@
--- Marts that join the per-variant alignments (intermediate.int_variant_alignments,
--- intermediate.int_variant_deviations, written by the conformance step) and the funnel
--- reach points (intermediate.int_step_reached) back onto journeys.
+-- Marts that join the per-variant alignments (temp.int_variant_alignments,
+-- temp.int_variant_deviations, written by the conformance step) and the funnel
+-- reach points (temp.int_step_reached) back onto journeys.
 
 -- grain: one journey that reached a step, with the wait since the latest earlier step it
 -- reached and the step it reached next (NULL when it stopped here)
-CREATE OR REPLACE TABLE intermediate.int_step_waits AS
+CREATE OR REPLACE TEMP TABLE int_step_waits AS
 WITH ordered AS (
     SELECT
         reached.*,
@@ -12,7 +12,7 @@ WITH ordered AS (
         lead(reached.step_no) OVER journey AS next_step_no,
         lead(reached.reached_ordinal) OVER journey AS next_reached_ordinal,
         lead(reached.reached_at) OVER journey AS next_reached_at
-    FROM intermediate.int_step_reached AS reached
+    FROM temp.int_step_reached AS reached
     WINDOW journey AS (PARTITION BY reached.case_id ORDER BY reached.step_no)
 )
 
@@ -33,7 +33,7 @@ INNER JOIN meta.happy_path_steps AS steps USING (step_no);
 -- grain: one variant (fitness and conforms from its alignment against the happy path)
 UPDATE mining.variants
 SET fitness = alignments.fitness, conforms = alignments.cost = 0
-FROM intermediate.int_variant_alignments AS alignments
+FROM temp.int_variant_alignments AS alignments
 WHERE alignments.variant_id = mining.variants.variant_id;
 
 -- grain: one deviation kind at one activity and position of one variant; skips after a
@@ -41,7 +41,7 @@ WHERE alignments.variant_id = mining.variants.variant_id;
 CREATE OR REPLACE TABLE mining.deviations AS
 WITH from_alignments AS (
     SELECT deviations.variant_id, deviations.kind, deviations.activity, deviations.position, variants.n_cases
-    FROM intermediate.int_variant_deviations AS deviations
+    FROM temp.int_variant_deviations AS deviations
     INNER JOIN mining.variants AS variants USING (variant_id)
     WHERE NOT (deviations.kind = 'skipped' AND deviations.position > variants.n_activities)
 ),
@@ -53,8 +53,8 @@ timed_out AS (
         waits.label AS activity,
         waits.reached_ordinal AS position,
         count(*) AS n_cases
-    FROM intermediate.int_step_waits AS waits
-    INNER JOIN intermediate.int_journey_paths AS paths USING (case_id)
+    FROM temp.int_step_waits AS waits
+    INNER JOIN temp.int_journey_paths AS paths USING (case_id)
     WHERE waits.within_s IS NOT NULL AND waits.wait_s > waits.within_s
     GROUP BY ALL
 )
@@ -65,24 +65,24 @@ SELECT * FROM timed_out
 ORDER BY n_cases DESC, variant_id, position, kind, activity;
 
 -- grain: one journey and one kind of deviation at one activity it shows
-CREATE OR REPLACE TABLE intermediate.int_case_deviations AS
+CREATE OR REPLACE TEMP TABLE int_case_deviations AS
 SELECT DISTINCT paths.case_id, deviations.kind, deviations.activity
 FROM mining.deviations AS deviations
-INNER JOIN intermediate.int_journey_paths AS paths USING (variant_id)
+INNER JOIN temp.int_journey_paths AS paths USING (variant_id)
 WHERE deviations.kind <> 'timed_out'
 UNION
 SELECT DISTINCT case_id, 'timed_out' AS kind, label AS activity
-FROM intermediate.int_step_waits
+FROM temp.int_step_waits
 WHERE within_s IS NOT NULL AND wait_s > within_s;
 
 -- grain: one journey (case): its path, variant, goal, conformance and how far it got
 CREATE OR REPLACE TABLE mining.journeys AS
 WITH furthest AS (
-    SELECT case_id, max(step_no) AS furthest_step FROM intermediate.int_step_reached GROUP BY case_id
+    SELECT case_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_id
 ),
 
 late AS (
-    SELECT DISTINCT case_id FROM intermediate.int_case_deviations WHERE kind = 'timed_out'
+    SELECT DISTINCT case_id FROM temp.int_case_deviations WHERE kind = 'timed_out'
 )
 
 SELECT
@@ -98,7 +98,7 @@ SELECT
     coalesce(furthest.furthest_step, 0) AS furthest_step,
     variants.fitness,
     variants.conforms AND late.case_id IS NULL AS conforms
-FROM intermediate.int_journey_paths AS paths
+FROM temp.int_journey_paths AS paths
 INNER JOIN mining.variants AS variants USING (variant_id)
 LEFT JOIN furthest USING (case_id)
 LEFT JOIN late USING (case_id)
@@ -107,7 +107,7 @@ ORDER BY paths.case_id;
 -- grain: one required step of the happy path, in order (the funnel)
 CREATE OR REPLACE TABLE mining.funnel AS
 WITH totals AS (
-    SELECT count(*) AS n_journeys FROM intermediate.int_journey_paths
+    SELECT count(*) AS n_journeys FROM temp.int_journey_paths
 ),
 
 last_step AS (
@@ -115,7 +115,7 @@ last_step AS (
 ),
 
 furthest AS (
-    SELECT case_id, max(step_no) AS furthest_step FROM intermediate.int_step_reached GROUP BY case_id
+    SELECT case_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_id
 ),
 
 per_step AS (
@@ -127,7 +127,7 @@ per_step AS (
         quantile_cont(waits.wait_s, 0.9) AS p90_s_from_previous,
         median(waits.to_next_s) AS median_s_to_next,
         count(*) FILTER (WHERE waits.within_s IS NOT NULL AND waits.wait_s > waits.within_s) AS n_late
-    FROM intermediate.int_step_waits AS waits
+    FROM temp.int_step_waits AS waits
     GROUP BY waits.step_no
 ),
 
@@ -136,7 +136,7 @@ skipped AS (
     FROM meta.happy_path_steps AS steps
     INNER JOIN furthest ON furthest.furthest_step > steps.step_no
     WHERE NOT EXISTS (
-        SELECT 1 FROM intermediate.int_step_reached AS reached
+        SELECT 1 FROM temp.int_step_reached AS reached
         WHERE reached.case_id = furthest.case_id AND reached.step_no = steps.step_no
     )
     GROUP BY steps.step_no

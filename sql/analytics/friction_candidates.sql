@@ -1,7 +1,7 @@
 -- grain: one candidate friction finding with the 2×2 counts behind it (goal reached or not,
 -- with or without the finding); p-values and ranking are added by journey_mining.analytics.
 -- impact = estimated goals lost: n_cases × (goal rate without − goal rate with).
-CREATE OR REPLACE TABLE intermediate.int_friction_candidates AS
+CREATE OR REPLACE TEMP TABLE int_friction_candidates AS
 WITH journeys AS (
     SELECT case_id, reached_goal FROM mining.journeys
 ),
@@ -12,7 +12,7 @@ happy_path_activities AS (
 
 -- 1. deviations: journeys showing a kind of deviation at an activity, against all others
 deviation_cases AS (
-    SELECT kind, activity, case_id FROM intermediate.int_case_deviations
+    SELECT kind, activity, case_id FROM temp.int_case_deviations
 ),
 
 deviation_findings AS (
@@ -42,7 +42,7 @@ windows AS (
         waits.reached_ordinal AS from_ordinal,
         coalesce(waits.next_reached_ordinal, 9223372036854775807) AS to_ordinal,
         CASE WHEN waits.next_step_no = steps.step_no THEN waits.to_next_s END AS wait_s
-    FROM intermediate.int_step_waits AS waits
+    FROM temp.int_step_waits AS waits
     INNER JOIN meta.happy_path_steps AS steps ON steps.step_no = waits.step_no + 1
 ),
 
@@ -179,7 +179,7 @@ drop_findings AS (
         count(*) FILTER (WHERE journeys.reached_goal) AS n_population_goal,
         NULL::DOUBLE AS median_wait_s,
         NULL::DOUBLE AS baseline_wait_s
-    FROM intermediate.int_step_waits AS waits
+    FROM temp.int_step_waits AS waits
     INNER JOIN meta.happy_path_steps AS steps USING (step_no)
     INNER JOIN journeys USING (case_id)
     WHERE steps.step_no < (SELECT max(step_no) FROM meta.happy_path_steps)

@@ -3,14 +3,14 @@
 -- after the latest earlier step it reached (a skipped step does not block later ones). A
 -- step of several activities (any_order) is reached when all of them occurred; its reach
 -- point is the last of their first occurrences.
-INSERT INTO intermediate.int_step_reached
+INSERT INTO temp.int_step_reached
 WITH step AS (
     SELECT * FROM meta.happy_path_steps WHERE step_no = $step
 ),
 
 previous AS (
     SELECT case_id, max(reached_ordinal) AS reached_ordinal
-    FROM intermediate.int_step_reached
+    FROM temp.int_step_reached
     WHERE step_no < $step
     GROUP BY case_id
 ),

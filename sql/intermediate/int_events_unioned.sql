@@ -1,7 +1,7 @@
 -- grain: one event of any source, mapped to its journey activity (rows mapped to 'drop' removed)
 -- Precedence: the mapping's activity, stage and team; the row's own channel, then the
 -- mapping's, then the source default.
-CREATE OR REPLACE TABLE intermediate.int_events_unioned AS
+CREATE OR REPLACE TEMP TABLE int_events_unioned AS
 WITH staged AS (
     {{ staging_union }}
 ),

@@ -4,16 +4,16 @@
 CREATE OR REPLACE TEMP TABLE _next_labels AS
 WITH neighbour_min AS (
     SELECT edges.a AS node, min(labels.label) AS label
-    FROM intermediate.int_identity_edges AS edges
-    INNER JOIN intermediate.int_identity_labels AS labels ON labels.node = edges.b
+    FROM temp.int_identity_edges AS edges
+    INNER JOIN temp.int_identity_labels AS labels ON labels.node = edges.b
     GROUP BY edges.a
 ),
 
 jumped AS (
     -- pointer jumping: also take the label of one's label, halving the rounds needed
     SELECT labels.node, least(labels.label, coalesce(hop.label, labels.label)) AS label
-    FROM intermediate.int_identity_labels AS labels
-    LEFT JOIN intermediate.int_identity_labels AS hop ON hop.node = labels.label
+    FROM temp.int_identity_labels AS labels
+    LEFT JOIN temp.int_identity_labels AS hop ON hop.node = labels.label
 )
 
 SELECT jumped.node, least(jumped.label, coalesce(neighbour_min.label, jumped.label)) AS label

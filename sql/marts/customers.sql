@@ -4,14 +4,14 @@ SELECT
     split_part(node, ':', 1) AS kind,
     substr(node, length(split_part(node, ':', 1)) + 2) AS value,
     'C' || substr(md5(label), 1, 12) AS customer_id
-FROM intermediate.int_identity_labels
+FROM temp.int_identity_labels
 ORDER BY customer_id, kind, value;
 
 -- grain: one customer (a connected component of identifiers), with the account most of its rows name
 CREATE OR REPLACE TABLE mining.customers AS
 WITH row_customer AS (
     SELECT DISTINCT ids.event_id, ids.is_event, ids.ts, ids.account_name, ids.source, map.customer_id
-    FROM intermediate.int_identifiers AS ids
+    FROM temp.int_identifiers AS ids
     INNER JOIN mining.identity_map AS map ON map.kind = ids.kind AND map.value = ids.value
 ),
 

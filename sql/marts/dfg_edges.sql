@@ -33,7 +33,7 @@ WITH bounds AS (
     SELECT
         activities[1] AS first_activity,
         activities[len(activities)] AS last_activity
-    FROM intermediate.int_journey_paths
+    FROM temp.int_journey_paths
 )
 
 SELECT 'start' AS kind, first_activity AS activity, count(*) AS n_cases FROM bounds GROUP BY ALL

@@ -4,12 +4,12 @@
 -- inputs give the same ordinals on every run; pm4py fed events in this order agrees.
 CREATE OR REPLACE TABLE mining.journey_events AS
 WITH events AS (
-    SELECT * FROM intermediate.int_events_unioned
+    SELECT * FROM temp.int_events_unioned
 ),
 
 event_customer AS (
     SELECT DISTINCT ids.event_id, map.customer_id
-    FROM intermediate.int_identifiers AS ids
+    FROM temp.int_identifiers AS ids
     INNER JOIN mining.identity_map AS map ON map.kind = ids.kind AND map.value = ids.value
     WHERE ids.is_event
 ),

@@ -1,5 +1,5 @@
 -- grain: one journey (case), before conformance: its activity sequence and variant
-CREATE OR REPLACE TABLE intermediate.int_journey_paths AS
+CREATE OR REPLACE TEMP TABLE int_journey_paths AS
 SELECT
     case_id,
     any_value(customer_id) AS customer_id,
@@ -17,7 +17,7 @@ GROUP BY case_id;
 -- grain: one distinct activity sequence (variant); fitness and conforms are filled by conformance
 CREATE OR REPLACE TABLE mining.variants AS
 WITH totals AS (
-    SELECT count(*) AS n_journeys FROM intermediate.int_journey_paths
+    SELECT count(*) AS n_journeys FROM temp.int_journey_paths
 ),
 
 grouped AS (
@@ -27,7 +27,7 @@ grouped AS (
         count(*) AS n_cases,
         median(duration_s) AS median_duration_s,
         avg(reached_goal::INTEGER) AS goal_rate
-    FROM intermediate.int_journey_paths
+    FROM temp.int_journey_paths
     GROUP BY variant_id
 )
 

@@ -2,29 +2,25 @@
 -- Renames and casts only; the expressions are compiled from the source's connector preset
 -- (journey_mining/connectors/compile.py), the same ones that validated the rows on load.
 CREATE OR REPLACE TABLE staging.stg_{{ source }} AS
-WITH landed AS (
-    SELECT *, {{ doc }} AS _doc FROM raw.{{ source }}
-),
-
-canonical AS (
-    SELECT
-        {{ source_literal }} AS source,
-        {{ source_rank }} AS source_rank,
-        {{ system }} AS system,
-        _file AS file,
-        _row AS row_no,
-        _file || ':' || _row AS source_ref,
-        {{ event_id }} AS event_id,
-        {{ ts }} AS ts,
-        {{ sequence }} AS source_seq,
-        {{ activity }} AS source_activity,
-        {{ channel }} AS source_channel,
-        {{ account }} AS account_name,
-        {{ identifiers }} AS identifiers,
-        {{ is_event }} AS is_event
-    FROM landed
+WITH canonical AS (
+    {{ canonical }}
 )
 
-SELECT * FROM canonical
+SELECT
+    {{ source_literal }} AS source,
+    {{ source_rank }} AS source_rank,
+    {{ system }} AS system,
+    _file AS file,
+    _row AS row_no,
+    _file || ':' || _row AS source_ref,
+    _event_id AS event_id,
+    _ts AS ts,
+    _source_seq AS source_seq,
+    _source_activity AS source_activity,
+    _source_channel AS source_channel,
+    _account_name AS account_name,
+    _is_event AS is_event,
+    {{ identifier_columns }}
+FROM canonical
 -- a re-sent row (same event id) keeps its first appearance, in file and row order
-QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY file, row_no) = 1;
+QUALIFY row_number() OVER (PARTITION BY _event_id ORDER BY _file, _row) = 1;

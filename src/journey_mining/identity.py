@@ -8,7 +8,7 @@ min-label propagation with pointer jumping, repeated until no label changes; the
 id is derived from the component's smallest identifier, so it is stable across runs.
 
 Example:
-    >>> # stitch_identities(con, staging_union_sql)  # doctest: +SKIP
+    >>> # stitch_identities(con, identifier_union_sql)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,19 +20,23 @@ from journey_mining.warehouse import run_sql
 MAX_ROUNDS = 200
 
 
-def stitch_identities(con: duckdb.DuckDBPyConnection, staging_union: str) -> int:
-    """Build ``mining.identity_map`` and ``mining.customers``; return the propagation rounds used."""
-    run_sql(con, "intermediate/int_identifiers.sql", staging_union=staging_union)
+def stitch_identities(con: duckdb.DuckDBPyConnection, identifier_union: str) -> int:
+    """Build ``mining.identity_map`` and ``mining.customers``; return the propagation rounds used.
+
+    ``identifier_union``: SQL yielding (source, event_id, is_event, ts, account_name, kind,
+    value) for every identifier of a linking kind on every staged row.
+    """
+    run_sql(con, "intermediate/int_identifiers.sql", identifier_union=identifier_union)
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1
         run_sql(con, "intermediate/int_identity_propagate.sql")
         changed = con.execute(
-            "SELECT count(*) FROM _next_labels JOIN intermediate.int_identity_labels AS old "
+            "SELECT count(*) FROM _next_labels JOIN temp.int_identity_labels AS old "
             "USING (node) WHERE _next_labels.label <> old.label"
         ).fetchone()
         con.execute(
-            "CREATE OR REPLACE TABLE intermediate.int_identity_labels AS "
+            "CREATE OR REPLACE TEMP TABLE int_identity_labels AS "
             "SELECT node, label FROM _next_labels ORDER BY node"
         )
         if not changed or not changed[0]:

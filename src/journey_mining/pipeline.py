@@ -178,20 +178,26 @@ def _write_declarations(
         con.unregister("_declaration")
 
 
+STAGED_COLUMNS = (
+    "source, source_rank, system, file, row_no, source_ref, event_id, ts, source_seq, "
+    "source_activity, source_channel, account_name, is_event"
+)
+
+
 def _stage_sources(
     con: duckdb.DuckDBPyConnection, pipeline: PipelineConfig, compiled: dict[str, CompiledSource]
-) -> str:
-    """Build ``staging.stg_<source>`` for each source; return the SQL union of them."""
-    selects = []
+) -> tuple[str, str]:
+    """Build ``staging.stg_<source>`` for each source.
+
+    Returns the SQL union of the staged rows and the SQL union of their identifiers, one
+    row per (row, identifier of a kind in ``identity.link_on``).
+    """
+    rows: list[str] = []
+    identifiers: list[str] = []
     for rank, source in enumerate(pipeline.sources, start=1):
         if not table_exists(con, f"raw.{source.name}"):
             continue
         c = compiled[source.name]
-        identifiers = (
-            "MAP {"
-            + ", ".join(f"{quote_literal(kind)}: {expr}" for kind, expr in c.identifiers.items())
-            + "}"
-        )
         run_sql(
             con,
             "staging/stg_source.sql",
@@ -199,22 +205,26 @@ def _stage_sources(
             source_literal=quote_literal(source.name),
             source_rank=str(rank),
             system=quote_literal(c.system),
-            doc="line::JSON" if c.format == "jsonl" else "NULL::JSON",
-            event_id=c.event_id,
-            ts=c.ts,
-            sequence=c.sequence,
-            activity=c.source_activity,
-            channel=c.channel,
-            account=c.account,
-            identifiers=identifiers,
-            is_event=c.is_event,
+            canonical=c.canonical_sql(f"raw.{source.name}"),
+            identifier_columns=", ".join(f"_id_{kind} AS id_{kind}" for kind in c.identifiers),
         )
-        selects.append(f"SELECT * FROM staging.stg_{source.name}")
-    if not selects:
+        rows.append(f"SELECT {STAGED_COLUMNS} FROM staging.stg_{source.name}")
+        identifiers.extend(
+            f"SELECT source, event_id, is_event, ts, account_name, {quote_literal(kind)} AS kind, "
+            f"id_{kind} AS value FROM staging.stg_{source.name}"
+            for kind in c.identifiers
+            if kind in pipeline.identity.link_on
+        )
+    if not rows:
         raise JourneyMiningError(
             "no source has loaded any file yet. Fix: check the sources' paths."
         )
-    return "\n    UNION ALL\n    ".join(selects)
+    if not identifiers:
+        raise ConfigError(
+            f"{pipeline.name}: no source has an identifier of the kinds in identity.link_on "
+            f"{list(pipeline.identity.link_on)}. Fix: list the kinds the presets give."
+        )
+    return "\n    UNION ALL\n    ".join(rows), "\n    UNION ALL\n    ".join(identifiers)
 
 
 def _record_run_start(
@@ -271,7 +281,11 @@ def run_pipeline(
     happy_path, model, goal = _happy_path(pipeline)
     compiled = {
         s.name: compile_source(
-            s.name, resolve_preset(s), s.timezone, pipeline.identity.normalise_email
+            s.name,
+            resolve_preset(s),
+            s.timezone,
+            pipeline.identity.normalise_email,
+            pipeline.identity.link_on,
         )
         for s in pipeline.sources
     }
@@ -344,10 +358,10 @@ def _transform(
     try:
         _write_declarations(con, pipeline, happy_path, model, goal)
         say("staging sources")
-        union = _stage_sources(con, pipeline, compiled)
+        union, identifier_union = _stage_sources(con, pipeline, compiled)
         run_sql(con, "intermediate/int_events_unioned.sql", staging_union=union)
         say("stitching identities")
-        stitch_identities(con, union)
+        stitch_identities(con, identifier_union)
         say("ordering journeys")
         run_sql(con, "marts/journey_events.sql")
         say("mining variants and the process map")
@@ -355,7 +369,7 @@ def _transform(
         run_sql(con, "marts/dfg_edges.sql")
         aligned = cached = 0
         con.execute(
-            "CREATE OR REPLACE TABLE intermediate.int_step_reached "
+            "CREATE OR REPLACE TEMP TABLE int_step_reached "
             "(case_id VARCHAR, step_no BIGINT, reached_ordinal BIGINT, reached_at TIMESTAMPTZ)"
         )
         if model is not None:
@@ -363,11 +377,11 @@ def _transform(
             aligned, cached = compare_variants(con, model)
         else:
             con.execute(
-                "CREATE OR REPLACE TABLE intermediate.int_variant_alignments "
+                "CREATE OR REPLACE TEMP TABLE int_variant_alignments "
                 "(variant_id VARCHAR, cost DOUBLE, fitness DOUBLE)"
             )
             con.execute(
-                "CREATE OR REPLACE TABLE intermediate.int_variant_deviations "
+                "CREATE OR REPLACE TEMP TABLE int_variant_deviations "
                 "(variant_id VARCHAR, kind VARCHAR, activity VARCHAR, position BIGINT)"
             )
         say("building the funnel")

@@ -18,7 +18,7 @@ import duckdb
 from journey_mining.errors import WarehouseError
 from journey_mining.resources import sql_file
 
-SCHEMAS = ("raw", "meta", "staging", "intermediate", "mining")
+SCHEMAS = ("raw", "meta", "staging", "mining")
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 

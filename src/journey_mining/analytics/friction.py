@@ -65,7 +65,7 @@ def build_friction(con: duckdb.DuckDBPyConnection) -> int:
     run_sql(con, "analytics/friction_candidates.sql")
     candidates = con.execute(
         'SELECT kind, "where", activity, deviation_kind, n_cases, n_goal, n_population, '
-        "n_population_goal, median_wait_s, baseline_wait_s FROM intermediate.int_friction_candidates"
+        "n_population_goal, median_wait_s, baseline_wait_s FROM temp.int_friction_candidates"
     ).df()
     records = []
     for row in candidates.to_dict("records"):

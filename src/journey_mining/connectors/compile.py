@@ -24,7 +24,6 @@ from journey_mining.config import ConnectorPreset, ValueSpec, check_column, chec
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 _TZ_PATTERN = re.compile(r"^[A-Za-z0-9_+\-/]{1,64}$")
 _OFFSET_SUFFIX = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
-JSON_DOC = "_doc"
 # event_id: ["@row"] — rows are events in their own right: identity is file + row, no dedup.
 ROW_IDENTITY = "@row"
 
@@ -47,11 +46,17 @@ def quote_identifier(name: str) -> str:
 
 @dataclass(frozen=True)
 class CompiledSource:
-    """SQL expressions (over one landed or raw row) that make the canonical event."""
+    """How one source's rows become canonical events, as SQL.
+
+    ``columns`` are the source columns (or JSON paths) the preset reads; each is read once,
+    as trimmed text, into the field ``_f<n>``. The other expressions refer to those
+    fields only, so ``canonical_sql`` costs one pass (and, for JSON lines, one parse).
+    """
 
     source: str
     system: str
     format: str
+    columns: tuple[str, ...]
     event_id: str
     ts: str
     ts_text: str
@@ -63,29 +68,70 @@ class CompiledSource:
     is_event: str
     reject_reason: str
 
+    def canonical_sql(self, relation: str, available: set[str] | None = None) -> str:
+        """``relation``'s rows with the canonical columns added (``_event_id``, ``_ts``, …).
 
-def column_ref(preset: ConnectorPreset, column: str) -> str:
-    """The expression reading ``column`` as trimmed text, NULL when empty."""
-    if preset.format == "jsonl":
-        path = "$." + ".".join('"' + segment + '"' for segment in check_column(column).split("."))
-        raw = f"json_extract_string({JSON_DOC}, {quote_literal(path)})"
-    else:
-        raw = f"CAST({quote_identifier(column)} AS VARCHAR)"
-    return f"nullif(trim({raw}), '')"
+        ``available``: the relation's columns, when some the preset reads may be absent (a
+        CSV without an optional column): those read as NULL.
+        """
+        if self.format == "jsonl":
+            paths = ", ".join(quote_literal(_json_path(c)) for c in self.columns)
+            values = (
+                f"CASE WHEN json_valid(line) THEN json_extract_string(line, [{paths}]) END"
+                if self.columns
+                else "CASE WHEN json_valid(line) THEN []::VARCHAR[] END"
+            )
+            fields = [
+                f"nullif(trim(_v[{i}]), '') AS _f{i}" for i in range(1, len(self.columns) + 1)
+            ]
+        else:
+            values = "NULL::VARCHAR[]"
+            fields = [
+                f"nullif(trim(CAST({quote_identifier(c)} AS VARCHAR)), '') AS _f{i}"
+                if available is None or c in available
+                else f"NULL::VARCHAR AS _f{i}"
+                for i, c in enumerate(self.columns, start=1)
+            ]
+        identifiers = ", ".join(f"{expr} AS _id_{kind}" for kind, expr in self.identifiers.items())
+        field_list = "".join(f", {f}" for f in fields)
+        return (
+            f"SELECT *, {self.event_id} AS _event_id, {self.ts} AS _ts, "
+            f"{self.sequence} AS _source_seq, {self.source_activity} AS _source_activity, "
+            f"{self.channel} AS _source_channel, {self.account} AS _account_name, "
+            f"{self.is_event} AS _is_event, {identifiers} "
+            f"FROM (SELECT *{field_list} FROM (SELECT *, {values} AS _v FROM {relation}))"
+        )
 
 
-def _value(preset: ConnectorPreset, spec: ValueSpec) -> str:
+def _json_path(column: str) -> str:
+    return "$." + ".".join('"' + segment + '"' for segment in check_column(column).split("."))
+
+
+class _Fields:
+    """Hands out one ``_f<n>`` field per distinct source column a preset reads."""
+
+    def __init__(self) -> None:
+        self.columns: list[str] = []
+
+    def ref(self, column: str) -> str:
+        check_column(column)
+        if column not in self.columns:
+            self.columns.append(column)
+        return f"_f{self.columns.index(column) + 1}"
+
+
+def _value(fields: _Fields, spec: ValueSpec) -> str:
     if spec.value is not None:
         return quote_literal(spec.value)
     if spec.column is not None:
-        return column_ref(preset, spec.column)
+        return fields.ref(spec.column)
     assert spec.template is not None
     parts: list[str] = []
     position = 0
     for match in _TEMPLATE_FIELD.finditer(spec.template):
         if match.start() > position:
             parts.append(quote_literal(spec.template[position : match.start()]))
-        parts.append(column_ref(preset, match.group(1)))
+        parts.append(fields.ref(match.group(1)))
         position = match.end()
     if position < len(spec.template):
         parts.append(quote_literal(spec.template[position:]))
@@ -123,43 +169,50 @@ def compile_source(
     preset: ConnectorPreset,
     timezone: str | None,
     normalise_email: tuple[str, ...] = ("email",),
+    link_on: tuple[str, ...] | None = None,
 ) -> CompiledSource:
-    """Turn ``preset`` (applied as source ``source``) into SQL expressions."""
+    """Turn ``preset`` (applied as source ``source``) into SQL expressions.
+
+    ``link_on``: the identifier kinds that join customers; a row needs one of them (all the
+    preset's kinds count when not given).
+    """
     check_name(source, "source name")
-    ts_text = column_ref(preset, preset.timestamp.column)
+    fields = _Fields()
+    ts_text = fields.ref(preset.timestamp.column)
     ts = timestamp_expression(
         ts_text, preset.timestamp.format, timezone or preset.timestamp.timezone
     )
     identifiers: dict[str, str] = {}
     for kind, column in preset.identifiers.items():
-        value = column_ref(preset, column)
+        value = fields.ref(column)
         identifiers[kind] = f"lower({value})" if kind in normalise_email else value
     if preset.event_id == (ROW_IDENTITY,):
         natural_key = "_file || chr(31) || _row"
     else:
-        key_parts = ", ".join(f"coalesce({column_ref(preset, c)}, chr(0))" for c in preset.event_id)
+        key_parts = ", ".join(f"coalesce({fields.ref(c)}, chr(0))" for c in preset.event_id)
         natural_key = f"concat_ws(chr(31), {key_parts})"
-    event_id = f"md5({quote_literal(source)} || chr(31) || {natural_key})"
+    event_id = f"md5_number({quote_literal(source)} || chr(31) || {natural_key})"
     sequence = (
-        f"try_cast({column_ref(preset, preset.sequence)} AS BIGINT)"
-        if preset.sequence
-        else "NULL::BIGINT"
+        f"try_cast({fields.ref(preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
     )
-    activity = _value(preset, preset.activity)
-    channel = _value(preset, preset.channel) if preset.channel else "NULL::VARCHAR"
-    account = column_ref(preset, preset.account) if preset.account else "NULL::VARCHAR"
+    activity = _value(fields, preset.activity)
+    channel = _value(fields, preset.channel) if preset.channel else "NULL::VARCHAR"
+    account = fields.ref(preset.account) if preset.account else "NULL::VARCHAR"
     if preset.events_where is not None:
         is_event = (
-            f"coalesce({column_ref(preset, preset.events_where.column)} = "
+            f"coalesce({fields.ref(preset.events_where.column)} = "
             f"{quote_literal(preset.events_where.equals)}, false)"
         )
     else:
         is_event = "true"
-    reject_reason = _reject_reason(preset, ts, ts_text, identifiers, activity, is_event)
+    required = {column: fields.ref(column) for column in preset.required}
+    linking = [k for k in identifiers if link_on is None or k in link_on] or list(identifiers)
+    reject_reason = _reject_reason(preset, ts_text, required, linking)
     return CompiledSource(
         source=source,
         system=preset.system,
         format=preset.format,
+        columns=tuple(fields.columns),
         event_id=event_id,
         ts=ts,
         ts_text=ts_text,
@@ -175,45 +228,32 @@ def compile_source(
 
 def _reject_reason(
     preset: ConnectorPreset,
-    ts: str,
     ts_text: str,
-    identifiers: dict[str, str],
-    activity: str,
-    is_event: str,
+    required: dict[str, str],
+    linking: list[str],
 ) -> str:
-    """A CASE expression naming why a landed row cannot be used (NULL when it can)."""
+    """A CASE over ``canonical_sql``'s columns naming why a row cannot be used (NULL when it can)."""
     checks: list[tuple[str, str]] = []
     if preset.format == "jsonl":
-        checks.append(
-            (f"{JSON_DOC} IS NULL", quote_literal("invalid JSON line (truncated or malformed)"))
-        )
-    for column in preset.required:
-        checks.append(
-            (
-                f"{column_ref(preset, column)} IS NULL",
-                quote_literal(f"missing required value {column!r}"),
-            )
-        )
-    any_identifier = " OR ".join(f"{expr} IS NOT NULL" for expr in identifiers.values())
-    kinds = ", ".join(preset.identifiers.values())
+        checks.append(("_v IS NULL", quote_literal("invalid JSON line (truncated or malformed)")))
+    for column, field in required.items():
+        checks.append((f"{field} IS NULL", quote_literal(f"missing required value {column!r}")))
+    any_identifier = " OR ".join(f"_id_{kind} IS NOT NULL" for kind in linking)
+    columns = ", ".join(preset.identifiers[kind] for kind in linking)
     checks.append(
-        (f"NOT ({any_identifier})", quote_literal(f"missing identifier (none of {kinds})"))
-    )
-    fmt = preset.timestamp.format
-    checks.append(
-        (
-            f"{ts_text} IS NULL",
-            quote_literal(f"missing timestamp {preset.timestamp.column!r}"),
-        )
+        (f"NOT ({any_identifier})", quote_literal(f"missing identifier (none of {columns})"))
     )
     column = preset.timestamp.column
+    checks.append((f"{ts_text} IS NULL", quote_literal(f"missing timestamp {column!r}")))
     checks.append(
         (
-            f"{ts} IS NULL",
+            "_ts IS NULL",
             f"{quote_literal(f'unparseable timestamp in {column!r}: ')} || chr(39) || {ts_text} "
-            f"|| chr(39) || {quote_literal(f' (expected format {fmt})')}",
+            f"|| chr(39) || {quote_literal(f' (expected format {preset.timestamp.format})')}",
         )
     )
-    checks.append((f"{is_event} AND {activity} IS NULL", quote_literal("missing activity value")))
+    checks.append(
+        ("_is_event AND _source_activity IS NULL", quote_literal("missing activity value"))
+    )
     branches = " ".join(f"WHEN {condition} THEN {reason}" for condition, reason in checks)
     return f"CASE {branches} ELSE NULL END"

@@ -19,7 +19,7 @@ from journey_mining.config import ConnectorPreset
 from journey_mining.connectors.compile import CompiledSource, quote_identifier, quote_literal
 from journey_mining.errors import MissingColumn
 
-META_COLUMNS = ("_file", "_row", "_load_id", "_doc")
+META_COLUMNS = ("_file", "_row", "_load_id")
 
 
 def landed_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -75,15 +75,17 @@ def store_landed(
     """Check ``_landing`` and move its rows to raw or quarantine; return (loaded, quarantined)."""
     columns = landed_columns(con)
     check_required(preset, columns, origin)
-    doc = "try(line::JSON)" if preset.format == "jsonl" else "NULL::JSON"
     if preset.format == "jsonl":
         raw_row = "line"
     else:
         pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
         raw_row = f"json_object({pairs})::VARCHAR"
+    canonical = compiled.canonical_sql(
+        f"(SELECT *, {quote_literal(origin)} AS _file FROM _landing)", available=set(columns)
+    )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT *, {compiled.reject_reason} AS _reason "
-        f"FROM (SELECT *, {doc} AS _doc FROM _landing)"
+        f"CREATE OR REPLACE TEMP TABLE _checked AS "
+        f"SELECT *, {compiled.reject_reason} AS _reason FROM ({canonical})"
     )
     con.execute(
         "INSERT INTO mining.quarantine "

@@ -3,8 +3,8 @@
 Reads the variants (compressed log: one row per activity sequence, with its count) from
 ``mining.variants``, reuses alignments kept in ``meta.alignment_cache`` for the same model
 fingerprint (a variant's alignment against an unchanged model never changes), aligns only
-the new variants with pm4py, and writes ``intermediate.int_variant_alignments`` and
-``intermediate.int_variant_deviations`` for the SQL marts.
+the new variants with pm4py, and writes ``temp.int_variant_alignments`` and
+``temp.int_variant_deviations`` for the SQL marts.
 
 Example:
     >>> # compare_variants(con, model)  # doctest: +SKIP
@@ -98,12 +98,12 @@ def compare_variants(
     con.register("_alignment_frame", alignment_frame)
     con.register("_deviation_frame", deviation_frame)
     con.execute(
-        "CREATE OR REPLACE TABLE intermediate.int_variant_alignments AS "
+        "CREATE OR REPLACE TEMP TABLE int_variant_alignments AS "
         "SELECT variant_id::VARCHAR AS variant_id, cost::DOUBLE AS cost, fitness::DOUBLE AS fitness "
         "FROM _alignment_frame"
     )
     con.execute(
-        "CREATE OR REPLACE TABLE intermediate.int_variant_deviations AS "
+        "CREATE OR REPLACE TEMP TABLE int_variant_deviations AS "
         "SELECT variant_id::VARCHAR AS variant_id, kind::VARCHAR AS kind, "
         "activity::VARCHAR AS activity, position::BIGINT AS position FROM _deviation_frame"
     )

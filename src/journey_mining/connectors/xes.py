@@ -1,0 +1,213 @@
+"""Read XES event logs (plain or gzipped) as a stream of text batches, one row per event.
+
+The reader walks the XML with ``lxml.etree.iterparse`` and frees every event and trace as
+soon as it has been read, so memory is bounded by one batch (plus the trace being read),
+never by the log: no object log is built and pm4py is not involved.
+
+Each row holds the event's attributes by key (``concept:name``, ``time:timestamp``,
+``lifecycle:transition``, ``org:resource``, …), its trace's attributes prefixed ``case:``
+(so ``case:concept:name`` is the case id), and ``_row``: the 1-based event number in file
+order. Values are text exactly as written (dates stay ISO 8601 text: the connector preset
+parses them). A nested attribute keeps its own value, its children are ignored; a list or
+container attribute, which has no value of its own, is skipped.
+
+Batches end at a trace boundary once ``batch_rows`` events are collected (a trace longer
+than ``batch_rows`` is split), and may differ in their columns when attributes vary:
+``store_landed`` adds the new columns to the raw table.
+
+Example:
+    >>> import gzip, tempfile
+    >>> from pathlib import Path
+    >>> xes = (b'<log xmlns="http://www.xes-standard.org/"><trace>'
+    ...        b'<string key="concept:name" value="case-1"/>'
+    ...        b'<event><string key="concept:name" value="register"/>'
+    ...        b'<date key="time:timestamp" value="2025-01-31T14:05:00.000+01:00"/></event>'
+    ...        b'</trace></log>')
+    >>> path = Path(tempfile.mkdtemp()) / "log.xes.gz"
+    >>> _ = path.write_bytes(gzip.compress(xes))
+    >>> batch = next(iter_xes_batches(path))
+    >>> batch.to_dict("records")
+    [{'concept:name': 'register', 'time:timestamp': '2025-01-31T14:05:00.000+01:00', \
+'case:concept:name': 'case-1', '_row': 1}]
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+
+from journey_mining.config import check_column
+from journey_mining.errors import InvalidIdentifier, SourceError
+
+CASE_PREFIX = "case:"
+ROW_COLUMN = "_row"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _attributes(element: etree._Element) -> dict[str, str]:
+    """The top-level attributes (``<string key=… value=…/>`` …) directly under ``element``.
+
+    Events, comments and processing instructions have no ``key``; lists and containers no
+    ``value``: all are skipped. Children of an attribute (nested attributes) are not read.
+    """
+    values: dict[str, str] = {}
+    for child in element:
+        key = child.get("key")
+        if key is not None:
+            value = child.get("value")
+            if value is not None:
+                values[key] = value
+    return values
+
+
+def _open(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, decompressed when it starts with the gzip magic number."""
+    handle = path.open("rb")
+    if handle.read(2) == _GZIP_MAGIC:
+        handle.close()
+        return gzip.open(path, "rb")
+    handle.seek(0)
+    return handle
+
+
+class _ColumnCheck:
+    """Validates each new column name once before it reaches SQL.
+
+    It must be quotable, must not start with ``_`` (the loader's own columns do), and must
+    not differ from another key only in case (SQL column names are case-insensitive).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seen: set[str] = set()
+        self.folded: dict[str, str] = {}
+
+    def __call__(self, row: dict[str, str], element: etree._Element) -> None:
+        if self.seen.issuperset(row):
+            return
+        for column in row:
+            if column in self.seen:
+                continue
+            where = f"{self.path}, line {element.sourceline}"
+            if column.startswith("_"):
+                raise SourceError(
+                    f"{where}: attribute key {column!r} starts with '_', which is kept for the "
+                    "loader's own columns. Fix: rename the attribute in the log before loading it."
+                )
+            other = self.folded.setdefault(column.casefold(), column)
+            if other != column:
+                raise SourceError(
+                    f"{where}: attribute keys {other!r} and {column!r} differ only in case, "
+                    "and column names do not. Fix: rename one of them in the log."
+                )
+            try:
+                check_column(column, "XES attribute key")
+            except InvalidIdentifier as err:
+                raise SourceError(f"{where}: {err} Fix: rename the attribute in the log.") from None
+            self.seen.add(column)
+
+
+def iter_xes_batches(path: Path, batch_rows: int = 100_000) -> Iterator[pd.DataFrame]:
+    """Yield the events of the XES file ``path`` (``.xes`` or gzipped) as text DataFrames.
+
+    Columns: event attribute keys, trace attribute keys prefixed ``case:``, and ``_row``
+    (1-based event number in the file). Malformed XML, a truncated gzip stream, or an
+    attribute key that cannot be a column raises ``SourceError`` naming the file and line.
+
+    Example:
+        >>> import tempfile
+        >>> log = Path(tempfile.mkdtemp()) / "tiny.xes"
+        >>> _ = log.write_text(
+        ...     '<log><trace><string key="concept:name" value="c1"/>'
+        ...     '<event><string key="concept:name" value="a"/></event>'
+        ...     '<event><string key="concept:name" value="b"/>'
+        ...     '<list key="tags"><values><string key="t" value="x"/></values></list></event>'
+        ...     '</trace></log>')
+        >>> [b.values.tolist() for b in iter_xes_batches(log, batch_rows=1)]
+        [[['a', 'c1', 1]], [['b', 'c1', 2]]]
+    """
+    if batch_rows < 1:
+        raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
+    if not path.is_file():
+        raise SourceError(f"XES file {str(path)!r} does not exist. Fix: check the source's path.")
+    check = _ColumnCheck(path)
+    batch: list[dict[str, str]] = []
+    pending: list[dict[str, str]] = []  # events of the trace being read
+    rows_done = 0
+    last: etree._Element | None = None
+
+    def flush(trace: etree._Element | None) -> None:
+        """Give the pending events their trace's attributes and move them to the batch."""
+        if trace is not None:
+            case = {CASE_PREFIX + k: v for k, v in _attributes(trace).items()}
+            check(case, trace)
+            for event in pending:
+                event.update(case)
+        batch.extend(pending)
+        pending.clear()
+
+    def frame() -> pd.DataFrame:
+        nonlocal rows_done
+        result = pd.DataFrame.from_records(batch, coerce_float=False)
+        result[ROW_COLUMN] = pd.RangeIndex(rows_done + 1, rows_done + len(batch) + 1)
+        rows_done += len(batch)
+        batch.clear()
+        return result
+
+    try:
+        with _open(path) as handle:
+            parser = etree.iterparse(
+                handle,
+                events=("end",),
+                tag=("{*}event", "{*}trace"),
+                resolve_entities=False,
+                no_network=True,
+                huge_tree=True,
+            )
+            for _, element in parser:
+                last = element
+                if str(element.tag).endswith("event"):
+                    attributes = _attributes(element)
+                    check(attributes, element)
+                    pending.append(attributes)
+                    element.clear()
+                    parent = element.getparent()
+                    if parent is None or not str(parent.tag).endswith("trace"):
+                        flush(None)  # an event outside any trace has no case attributes
+                    elif len(pending) >= batch_rows:
+                        flush(parent)  # a very long trace: split it, memory stays bounded
+                        assert parent is not None
+                        # Drop the (cleared) events before this one; the parser may have
+                        # read ahead, so events after it are left alone.
+                        for stub in list(element.itersiblings(preceding=True)):
+                            if stub.get("key") is None:
+                                parent.remove(stub)
+                else:
+                    flush(element)
+                    element.clear()
+                    parent = element.getparent()
+                    if parent is not None:  # drop the traces and headers read so far
+                        while element.getprevious() is not None:
+                            del parent[0]
+                if len(batch) >= batch_rows:
+                    yield frame()
+    except etree.XMLSyntaxError as err:
+        at = err.lineno or (last.sourceline if last is not None else "?")
+        raise SourceError(
+            f"{path}, line {at}: not well-formed XES ({err.msg}). Fix: repair or re-export the "
+            "log; a truncated file usually means the export or download stopped early."
+        ) from None
+    except (EOFError, OSError, zlib.error) as err:
+        raise SourceError(
+            f"{path}: cannot read the gzip stream ({err}). Fix: re-download or re-compress the "
+            "file; it is truncated or not gzip."
+        ) from None
+    flush(None)
+    if batch:
+        yield frame()
