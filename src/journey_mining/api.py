@@ -11,22 +11,25 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+from pydantic import BaseModel
 
-from journey_mining.config import load_pipeline
+from journey_mining.config import SourceConfig, load_pipeline
 from journey_mining.demo import DemoGroundTruth, generate_demo
 from journey_mining.errors import WarehouseError
 from journey_mining.pipeline import RunResult, run_pipeline
 from journey_mining.report.summary import Summary, build_summary
 from journey_mining.resources import resource_dir
-from journey_mining.warehouse import connect, require_tables
+from journey_mining.warehouse import connect, require_tables, table_exists
 
 __all__ = [
     "CONTRACT_TABLES",
     "DemoResult",
     "RunResult",
+    "SourceStatus",
     "demo",
     "deviations",
     "friction",
@@ -35,6 +38,7 @@ __all__ = [
     "process_map",
     "resource_dir",
     "run",
+    "sources",
     "summary",
     "table",
     "variants",
@@ -115,6 +119,92 @@ def demo(
         progress=progress,
     )
     return DemoResult(**result.model_dump(), exports_dir=str(exports), ground_truth=truth)
+
+
+class SourceStatus(BaseModel):
+    """A configured source and what the warehouse holds of it."""
+
+    source: str
+    preset: str
+    location: str
+    files_loaded: int
+    rows_loaded: int
+    rows_quarantined: int
+    cursor: str | None
+    last_loaded_at: datetime | None
+
+
+def sources(pipeline: str | Path, warehouse: str | Path | None = None) -> list[SourceStatus]:
+    """The pipeline's sources with their last load: files, rows, quarantined, cursor, when.
+
+    Example:
+        >>> [s.source for s in jm.sources("pipelines/demo.yaml")]  # doctest: +SKIP
+        ['crm_contacts', 'crm_deal_stages', 'support_tickets', 'product_events']
+    """
+    config = load_pipeline(pipeline)
+    con = connect(warehouse or config.warehouse, read_only=True)
+    try:
+        files = (
+            {
+                str(r[0]): r[1:]
+                for r in con.execute(
+                    "SELECT source, count(*), sum(rows_loaded), sum(rows_quarantined), max(loaded_at) "
+                    "FROM meta.loaded_files GROUP BY source"
+                ).fetchall()
+            }
+            if table_exists(con, "meta.loaded_files")
+            else {}
+        )
+        cursors = (
+            {
+                str(r[0]): (str(r[1]), r[2])
+                for r in con.execute(
+                    "SELECT source, last_value, updated_at FROM meta.source_cursors"
+                ).fetchall()
+            }
+            if table_exists(con, "meta.source_cursors")
+            else {}
+        )
+        raw_rows = {
+            s.name: int(con.execute(f"SELECT count(*) FROM raw.{s.name}").fetchone()[0])  # type: ignore[index]
+            for s in config.sources
+            if table_exists(con, f"raw.{s.name}")
+        }
+        quarantined = (
+            {
+                str(r[0]): int(r[1])
+                for r in con.execute(
+                    "SELECT source, count(*) FROM mining.quarantine GROUP BY source"
+                ).fetchall()
+            }
+            if table_exists(con, "mining.quarantine")
+            else {}
+        )
+    finally:
+        con.close()
+    result = []
+    for source in config.sources:
+        file_stats = files.get(source.name)
+        cursor = cursors.get(source.name)
+        result.append(
+            SourceStatus(
+                source=source.name,
+                preset=source.preset if isinstance(source.preset, str) else source.preset.name,
+                location=_location(source),
+                files_loaded=int(file_stats[0]) if file_stats else 0,
+                rows_loaded=raw_rows.get(source.name, 0),
+                rows_quarantined=quarantined.get(source.name, 0),
+                cursor=cursor[0] if cursor else None,
+                last_loaded_at=cursor[1] if cursor else (file_stats[3] if file_stats else None),
+            )
+        )
+    return result
+
+
+def _location(source: SourceConfig) -> str:
+    if source.sql is not None:
+        return f"sql: {source.sql.table or 'query'}"
+    return str(source.path)
 
 
 def summary(warehouse: str | Path, top: int = 10) -> Summary:

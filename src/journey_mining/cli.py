@@ -179,6 +179,51 @@ def summary(
     render_summary(result, console)
 
 
+@app.command()
+def sources(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline YAML file.")],
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", "-w", help="DuckDB file (default: the pipeline's)."),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of a table.")
+    ] = False,
+) -> None:
+    """List the pipeline's sources with their last load: rows, quarantined, cursor, when."""
+    with _clear_errors():
+        statuses = api.sources(pipeline, warehouse)
+    if json_output:
+        print(json.dumps([s.model_dump(mode="json") for s in statuses], indent=2))
+        return
+    table = Table(title=f"Sources of {pipeline}", title_justify="left")
+    for column in (
+        "source",
+        "preset",
+        "location",
+        "files",
+        "rows",
+        "quarantined",
+        "cursor",
+        "last load",
+    ):
+        table.add_column(
+            column, justify="right" if column in ("files", "rows", "quarantined") else "left"
+        )
+    for s in statuses:
+        table.add_row(
+            s.source,
+            s.preset,
+            s.location,
+            f"{s.files_loaded:,}",
+            f"{s.rows_loaded:,}",
+            f"{s.rows_quarantined:,}",
+            s.cursor or "–",
+            s.last_loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC") if s.last_loaded_at else "never",
+        )
+    console.print(table)
+
+
 def main() -> None:
     """Entry point of the ``journey-mining`` command."""
     app()

@@ -115,3 +115,17 @@ def test_unsafe_source_name_is_refused_before_sql(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", str(pipeline)])
     assert result.exit_code == 1
     assert "source name 'a; drop table x' is not allowed" in result.output
+
+
+def test_sources_lists_each_source_with_its_last_load(demo_dir: Path) -> None:
+    pipeline = Path(__file__).resolve().parents[2] / "pipelines" / "demo.yaml"
+    result = runner.invoke(
+        app, ["sources", str(pipeline), "-w", str(demo_dir / "journeys.duckdb"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["source"]: r for r in json.loads(result.output)}
+    assert list(rows) == ["crm_contacts", "crm_deal_stages", "support_tickets", "product_events"]
+    assert rows["crm_contacts"]["files_loaded"] == 1
+    assert rows["crm_contacts"]["rows_quarantined"] == 3
+    assert rows["crm_contacts"]["rows_loaded"] == 300
+    assert rows["crm_contacts"]["last_loaded_at"] is not None
