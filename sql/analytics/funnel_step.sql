@@ -21,7 +21,7 @@ firsts AS (
         events.activity,
         min(events.ordinal) AS first_ordinal,
         arg_min(events.ts, events.ordinal) AS first_ts
-    FROM mining.journey_events AS events
+    FROM temp.int_path_events AS events
     INNER JOIN step ON list_contains(step.activities, events.activity)
     LEFT JOIN previous ON previous.case_id = events.case_id
     WHERE previous.case_id IS NULL OR events.ordinal > previous.reached_ordinal

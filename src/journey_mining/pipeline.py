@@ -368,10 +368,6 @@ def _transform(
         run_sql(con, "marts/variants.sql", goal=quote_literal(goal))
         run_sql(con, "marts/dfg_edges.sql")
         aligned = cached = 0
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE int_step_reached "
-            "(case_id VARCHAR, step_no BIGINT, reached_ordinal BIGINT, reached_at TIMESTAMPTZ)"
-        )
         if model is not None:
             say("aligning variants with the happy path")
             aligned, cached = compare_variants(con, model)
@@ -386,6 +382,7 @@ def _transform(
             )
         say("building the funnel")
         n_steps = len(happy_path.funnel_steps) if happy_path else 0
+        run_sql(con, "analytics/path_events.sql")
         for step_no in range(1, n_steps + 1):
             run_sql_with(con, "analytics/funnel_step.sql", {"step": step_no})
         run_sql(con, "analytics/conformance_marts.sql")

@@ -73,9 +73,11 @@ _BATCH_TABLE = "_sql_batch"
 
 
 def _datetime_text(value: datetime) -> str:
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        return value.astimezone(UTC).isoformat()
-    return value.isoformat()
+    offset = value.utcoffset()
+    if not offset:  # naive (None), or already UTC (ends in +00:00)
+        return value.isoformat()
+    # The same text as value.astimezone(UTC).isoformat(), at half the cost.
+    return (value.replace(tzinfo=None) - offset).isoformat() + "+00:00"
 
 
 def _bytes_text(value: bytes | bytearray | memoryview) -> str:
