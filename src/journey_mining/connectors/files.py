@@ -31,6 +31,7 @@ from pydantic import BaseModel
 from journey_mining.config import ConnectorPreset, SourceConfig
 from journey_mining.connectors.compile import CompiledSource, quote_literal
 from journey_mining.connectors.landing import store_landed
+from journey_mining.connectors.xes import iter_xes_batches
 from journey_mining.errors import SourceError
 
 _UNIT_SEPARATOR = "chr(31)"
@@ -160,6 +161,8 @@ def _load_one_file(
     load_id: str,
     run_id: str,
 ) -> FileLoad:
+    if preset.format == "xes":
+        return _load_xes_file(con, source, preset, compiled, path, relative, load_id, run_id)
     rejected = _land(con, preset, path)
     if rejected:
         con.execute(
@@ -169,6 +172,36 @@ def _load_one_file(
         )
     loaded, quarantined = store_landed(con, source, preset, compiled, relative, load_id, run_id)
     quarantined += rejected
+    return FileLoad(
+        path=relative,
+        status="loaded",
+        rows_read=loaded + quarantined,
+        rows_loaded=loaded,
+        rows_quarantined=quarantined,
+    )
+
+
+def _load_xes_file(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    preset: ConnectorPreset,
+    compiled: CompiledSource,
+    path: Path,
+    relative: str,
+    load_id: str,
+    run_id: str,
+) -> FileLoad:
+    """Stream an XES file in bounded batches through the shared landing step."""
+    loaded = quarantined = 0
+    for batch in iter_xes_batches(path):
+        con.register("_xes_batch", batch)
+        con.execute("CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM _xes_batch")
+        con.unregister("_xes_batch")
+        batch_loaded, batch_quarantined = store_landed(
+            con, source, preset, compiled, relative, load_id, run_id
+        )
+        loaded += batch_loaded
+        quarantined += batch_quarantined
     return FileLoad(
         path=relative,
         status="loaded",
