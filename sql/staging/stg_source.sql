@@ -22,5 +22,6 @@ SELECT
     _is_event AS is_event,
     {{ identifier_columns }}
 FROM canonical
--- a re-sent row (same event id) keeps its first appearance, in file and row order
-QUALIFY row_number() OVER (PARTITION BY _event_id ORDER BY _file, _row) = 1;
+-- one row per event id: for files the first appearance (file, row order); for a database
+-- source the latest load (origins sort by run id)
+QUALIFY row_number() OVER (PARTITION BY _event_id ORDER BY {{ dedup_order }}) = 1;

@@ -24,6 +24,7 @@ from journey_mining.analytics.friction import build_friction
 from journey_mining.config import ActivityMapping, PipelineConfig, resolve_preset
 from journey_mining.connectors.compile import CompiledSource, compile_source, quote_literal
 from journey_mining.connectors.files import SourceLoad, load_file_source
+from journey_mining.connectors.sql import load_sql_source
 from journey_mining.errors import ConfigError, JourneyMiningError
 from journey_mining.happy_path import HappyPath, load_happy_path
 from journey_mining.identity import stitch_identities
@@ -72,6 +73,10 @@ def new_run_id() -> str:
 
 def _file_progress(say: Progress, source: str) -> Progress:
     return lambda file: say(f"loading {source}: {file}")
+
+
+def _batch_progress(say: Progress, source: str) -> Callable[[int], None]:
+    return lambda rows: say(f"loading {source}: {rows:,} rows")
 
 
 def _happy_path(
@@ -206,6 +211,9 @@ def _stage_sources(
             source_rank=str(rank),
             system=quote_literal(c.system),
             canonical=c.canonical_sql(f"raw.{source.name}"),
+            # files: a re-sent row keeps its first appearance; a database row edited since
+            # (same key, loaded again past the cursor) keeps its latest load
+            dedup_order="_file DESC, _row" if source.sql is not None else "_file, _row",
             identifier_columns=", ".join(f"_id_{kind} AS id_{kind}" for kind in c.identifiers),
         )
         rows.append(f"SELECT {STAGED_COLUMNS} FROM staging.stg_{source.name}")
@@ -296,17 +304,31 @@ def run_pipeline(
         _record_run_start(con, run_id, pipeline)
         for source in pipeline.sources:
             say(f"loading {source.name}")
-            loads.append(
-                load_file_source(
-                    con,
-                    source,
-                    resolve_preset(source),
-                    compiled[source.name],
-                    data_root,
-                    run_id,
-                    on_file=_file_progress(say, source.name),
+            preset = resolve_preset(source)
+            if source.sql is not None:
+                loads.append(
+                    load_sql_source(
+                        con,
+                        source,
+                        preset,
+                        compiled[source.name],
+                        run_id,
+                        on_batch=_batch_progress(say, source.name),
+                        base_dir=pipeline.base_dir,
+                    )
                 )
-            )
+            else:
+                loads.append(
+                    load_file_source(
+                        con,
+                        source,
+                        preset,
+                        compiled[source.name],
+                        data_root,
+                        run_id,
+                        on_file=_file_progress(say, source.name),
+                    )
+                )
         result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
         outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
         discovered = discovered_with = None

@@ -34,7 +34,7 @@ import os
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -215,19 +215,33 @@ class CursorValue:
 
 
 def ensure_cursor_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create ``meta.source_cursors`` (and the loaders' other bookkeeping tables) if absent."""
+    """Create ``meta.source_cursors`` (and the loaders' other bookkeeping tables) if absent.
+
+    Example:
+        >>> from journey_mining.warehouse import connect
+        >>> con = connect(":memory:")
+        >>> ensure_cursor_table(con)
+        >>> stored_cursor(con, "deal_stages") is None
+        True
+    """
     run_sql(con, "meta/create_tables.sql")
     run_sql(con, "meta/source_cursors.sql")
 
 
 def stored_cursor(con: duckdb.DuckDBPyConnection, source: str) -> CursorValue | None:
-    """The cursor stored for ``source`` by its last incremental load, if any."""
-    row = con.execute(
+    """The cursor stored for ``source`` by its last incremental load, if any.
+
+    Example:
+        >>> # stored_cursor(con, "deal_stages")
+        >>> # -> CursorValue(column='id', text='8', value_type='integer')
+    """
+    rows = con.execute(
         "SELECT cursor_column, last_value, value_type FROM meta.source_cursors WHERE source = ?",
         [source],
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not rows:
         return None
+    row = rows[0]
     if row[2] not in _CURSOR_TYPES:
         raise SourceError(
             f"meta.source_cursors holds an unknown cursor type {row[2]!r} for source "
@@ -315,9 +329,8 @@ def mask_secrets(text: str, url: URL) -> str:
     text = text.replace(url.render_as_string(hide_password=False), masked)
     password = url.password
     if password:
-        for form in sorted({password, quote_plus(password), quote(password, safe="")}, key=len)[
-            ::-1
-        ]:
+        forms = {password, quote_plus(password), quote(password, safe="")}
+        for form in sorted(forms, key=len, reverse=True):  # longest first
             text = text.replace(form, _MASK)
     return text
 
@@ -326,6 +339,7 @@ def _failure(err: BaseException, url: URL, source: str, stage: str, fix: str) ->
     """A ``SourceError`` for a driver or SQLAlchemy error, with every secret masked."""
     orig = getattr(err, "orig", None)
     detail = str(orig) if isinstance(orig, BaseException) else str(err)
+    detail = detail.split("(Background on this error at:")[0]  # SQLAlchemy's link, noise here
     detail = " ".join(detail.split()) or type(err).__name__
     if len(detail) > 500:
         detail = detail[:500] + "…"
@@ -394,12 +408,12 @@ def _origin(sql: SqlSourceConfig, run_id: str) -> str:
 
 # --- streaming ------------------------------------------------------------------------------
 
-Batch = Sequence[Sequence[Any]]
+_Batch = Sequence[Sequence[Any]]
 
 
 def _stream(
     engine: Engine, statement: sa.Select[Any], batch_size: int, url: URL, source: str
-) -> Generator[tuple[list[str], Batch]]:
+) -> Generator[tuple[list[str], _Batch]]:
     """Yield ``(columns, [])`` once, then ``(columns, rows)`` per batch of the server-side cursor.
 
     Driver errors become a masked ``SourceError``, raised outside the ``except`` block so
@@ -482,7 +496,7 @@ def _cursor_index(columns: list[str], cursor: str, source: str) -> int:
     )
 
 
-def _batch_table(columns: list[str], rows: Batch, first_row: int) -> Any:
+def _batch_table(columns: list[str], rows: _Batch, first_row: int) -> Any:
     """A batch as an Arrow table of text columns plus ``_row`` (running 1-based number)."""
     values = list(zip(*rows, strict=True))
     arrays = [pa.array(_column_text(column), type=pa.string()) for column in values]

@@ -168,7 +168,6 @@ def iter_xes_batches(path: Path, batch_rows: int = 100_000) -> Iterator[pd.DataF
                 tag=("{*}event", "{*}trace"),
                 resolve_entities=False,
                 no_network=True,
-                huge_tree=True,
             )
             for _, element in parser:
                 last = element
@@ -182,7 +181,6 @@ def iter_xes_batches(path: Path, batch_rows: int = 100_000) -> Iterator[pd.DataF
                         flush(None)  # an event outside any trace has no case attributes
                     elif len(pending) >= batch_rows:
                         flush(parent)  # a very long trace: split it, memory stays bounded
-                        assert parent is not None
                         # Drop the (cleared) events before this one; the parser may have
                         # read ahead, so events after it are left alone.
                         for stub in list(element.itersiblings(preceding=True)):
@@ -205,8 +203,8 @@ def iter_xes_batches(path: Path, batch_rows: int = 100_000) -> Iterator[pd.DataF
         ) from None
     except (EOFError, OSError, zlib.error) as err:
         raise SourceError(
-            f"{path}: cannot read the gzip stream ({err}). Fix: re-download or re-compress the "
-            "file; it is truncated or not gzip."
+            f"{path}: cannot read the file ({err}). Fix: re-download or re-export it; a gzip "
+            "stream that ends early means the file is truncated."
         ) from None
     flush(None)
     if batch:
