@@ -68,14 +68,20 @@ class TimestampSpec(_Strict):
 
     ``format``: ``iso`` (ISO 8601; an offset or ``Z`` is honoured, naive values take
     ``timezone``), ``epoch_s``, ``epoch_ms``, or a strptime pattern such as
-    ``%d-%m-%Y %H:%M`` (day-first) or ``%Y-%m-%d`` (date only).
+    ``%d-%m-%Y %H:%M`` (day-first) or ``%Y-%m-%d`` (date only). ``offset_ms_column``:
+    a column of milliseconds added to that time (Google Analytics' ``time``, the hit's
+    offset into the visit that ``visitId`` starts).
     """
 
     column: str
     format: str = "iso"
     timezone: str = "UTC"
+    offset_ms_column: str | None = None
 
     _check_column = field_validator("column")(lambda v: check_column(v, "timestamp column"))
+    _check_offset = field_validator("offset_ms_column")(
+        lambda v: v if v is None else check_column(v, "timestamp offset column")
+    )
 
 
 class ValueSpec(_Strict):
@@ -173,7 +179,14 @@ class ConnectorPreset(_Strict):
     def required_columns(self) -> list[str]:
         """Columns a file of this preset must have (top-level keys for jsonl are not checked)."""
         event_id = () if self.event_id == ("@row",) else self.event_id
-        columns = [self.timestamp.column, *event_id, *self.required, *self.activity.columns]
+        offset = [self.timestamp.offset_ms_column] if self.timestamp.offset_ms_column else []
+        columns = [
+            self.timestamp.column,
+            *offset,
+            *event_id,
+            *self.required,
+            *self.activity.columns,
+        ]
         return list(dict.fromkeys(columns))
 
 

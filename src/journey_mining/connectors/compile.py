@@ -103,8 +103,22 @@ class CompiledSource:
         )
 
 
+_INDEXED_SEGMENT = re.compile(r"^(.*?)((?:\[\d+\])+)$")
+
+
 def _json_path(column: str) -> str:
-    return "$." + ".".join('"' + segment + '"' for segment in check_column(column).split("."))
+    """A JSON path for a dotted column; ``a.ids[0]`` reads the first element of ``ids``.
+
+    Example:
+        >>> _json_path("associations.contactIds[0]")
+        '$."associations"."contactIds"[0]'
+    """
+    parts = []
+    for segment in check_column(column).split("."):
+        indexed = _INDEXED_SEGMENT.match(segment)
+        key, index = (indexed.group(1), indexed.group(2)) if indexed else (segment, "")
+        parts.append('"' + key + '"' + index)
+    return "$." + ".".join(parts)
 
 
 class _Fields:
@@ -136,6 +150,16 @@ def _value(fields: _Fields, spec: ValueSpec) -> str:
     if position < len(spec.template):
         parts.append(quote_literal(spec.template[position:]))
     return "(" + " || ".join(parts) + ")"
+
+
+def offset_ms_expression(text: str) -> str:
+    """Milliseconds in ``text`` as an INTERVAL (fractions kept to the microsecond); NULL if unreadable.
+
+    Example:
+        >>> offset_ms_expression("_f2")
+        'to_microseconds(CAST(round(try_cast(_f2 AS DOUBLE) * 1000) AS BIGINT))'
+    """
+    return f"to_microseconds(CAST(round(try_cast({text} AS DOUBLE) * 1000) AS BIGINT))"
 
 
 def timestamp_expression(text: str, fmt: str, timezone: str) -> str:
@@ -182,6 +206,10 @@ def compile_source(
     ts = timestamp_expression(
         ts_text, preset.timestamp.format, timezone or preset.timestamp.timezone
     )
+    offset_text = None
+    if preset.timestamp.offset_ms_column is not None:
+        offset_text = fields.ref(preset.timestamp.offset_ms_column)
+        ts = f"({ts} + {offset_ms_expression(offset_text)})"
     identifiers: dict[str, str] = {}
     for kind, column in preset.identifiers.items():
         value = fields.ref(column)
@@ -207,7 +235,7 @@ def compile_source(
         is_event = "true"
     required = {column: fields.ref(column) for column in preset.required}
     linking = [k for k in identifiers if link_on is None or k in link_on] or list(identifiers)
-    reject_reason = _reject_reason(preset, ts_text, required, linking)
+    reject_reason = _reject_reason(preset, ts_text, offset_text, required, linking)
     return CompiledSource(
         source=source,
         system=preset.system,
@@ -229,6 +257,7 @@ def compile_source(
 def _reject_reason(
     preset: ConnectorPreset,
     ts_text: str,
+    offset_text: str | None,
     required: dict[str, str],
     linking: list[str],
 ) -> str:
@@ -245,6 +274,18 @@ def _reject_reason(
     )
     column = preset.timestamp.column
     checks.append((f"{ts_text} IS NULL", quote_literal(f"missing timestamp {column!r}")))
+    offset_column = preset.timestamp.offset_ms_column
+    if offset_text is not None:
+        checks.append(
+            (f"{offset_text} IS NULL", quote_literal(f"missing timestamp offset {offset_column!r}"))
+        )
+        checks.append(
+            (
+                f"{offset_ms_expression(offset_text)} IS NULL",
+                f"{quote_literal(f'unparseable timestamp offset in {offset_column!r}: ')} || "
+                f"chr(39) || {offset_text} || chr(39) || {quote_literal(' (expected milliseconds)')}",
+            )
+        )
     checks.append(
         (
             "_ts IS NULL",
