@@ -1,24 +1,51 @@
+-- grain: one identifier node and its customer (the component's smallest node, after propagation)
+-- customer_no numbers customers in the order of that smallest identifier: the integer key the
+-- journey order partitions by.
+CREATE OR REPLACE TEMP TABLE int_node_customers AS
+SELECT
+    node,
+    'C' || substr(md5(label), 1, 12) AS customer_id,
+    dense_rank() OVER (ORDER BY label) AS customer_no
+FROM temp.int_identity_labels;
+
 -- grain: one identifier (kind, value) and the customer it belongs to
 CREATE OR REPLACE TABLE mining.identity_map AS
 SELECT
     split_part(node, ':', 1) AS kind,
     substr(node, length(split_part(node, ':', 1)) + 2) AS value,
-    'C' || substr(md5(label), 1, 12) AS customer_id
-FROM temp.int_identity_labels
+    customer_id
+FROM temp.int_node_customers
 ORDER BY customer_id, kind, value;
 
 -- grain: one customer (a connected component of identifiers), with the account most of its rows name
 CREATE OR REPLACE TABLE mining.customers AS
-WITH row_customer AS (
-    SELECT DISTINCT ids.event_id, ids.is_event, ids.ts, ids.account_name, ids.source, map.customer_id
-    FROM temp.int_identifiers AS ids
-    INNER JOIN mining.identity_map AS map ON map.kind = ids.kind AND map.value = ids.value
+WITH per_anchor AS (
+    -- rows folded per anchor first: far fewer than rows, and the anchor's customer is one lookup
+    SELECT
+        anchor,
+        source,
+        min(ts) FILTER (WHERE is_event) AS first_seen,
+        max(ts) FILTER (WHERE is_event) AS last_seen
+    FROM temp.int_rows
+    GROUP BY anchor, source
+),
+
+activity AS (
+    SELECT
+        nodes.customer_id,
+        min(per_anchor.first_seen) AS first_seen,
+        max(per_anchor.last_seen) AS last_seen,
+        list(DISTINCT per_anchor.source ORDER BY per_anchor.source) AS sources
+    FROM per_anchor
+    INNER JOIN temp.int_node_customers AS nodes ON nodes.node = per_anchor.anchor
+    GROUP BY nodes.customer_id
 ),
 
 account_votes AS (
-    SELECT customer_id, lower(trim(account_name)) AS account, count(*) AS n_rows
-    FROM row_customer
-    WHERE account_name IS NOT NULL
+    SELECT nodes.customer_id, lower(trim(rows.account_name)) AS account, count(*) AS n_rows
+    FROM temp.int_rows AS rows
+    INNER JOIN temp.int_node_customers AS nodes ON nodes.node = rows.anchor
+    WHERE rows.account_name IS NOT NULL
     GROUP BY ALL
 ),
 
@@ -34,16 +61,6 @@ identifiers AS (
         count(*) AS n_identifiers,
         list(value ORDER BY value) FILTER (WHERE kind = 'email') AS emails
     FROM mining.identity_map
-    GROUP BY customer_id
-),
-
-activity AS (
-    SELECT
-        customer_id,
-        min(ts) FILTER (WHERE is_event) AS first_seen,
-        max(ts) FILTER (WHERE is_event) AS last_seen,
-        list(DISTINCT source ORDER BY source) AS sources
-    FROM row_customer
     GROUP BY customer_id
 )
 

@@ -1,8 +1,9 @@
 -- grain: one journey (case), before conformance: its activity sequence and variant
 CREATE OR REPLACE TEMP TABLE int_journey_paths AS
 SELECT
-    case_id,
-    any_value(customer_id) AS customer_id,
+    case_no,
+    any_value(case_id) AS case_id,
+    any_value(case_id) AS customer_id,
     any_value(account_id) AS account_id,
     min(ts) AS started_at,
     max(ts) AS ended_at,
@@ -11,8 +12,8 @@ SELECT
     list(activity ORDER BY ordinal) AS activities,
     substr(md5(array_to_string(list(activity ORDER BY ordinal), chr(31))), 1, 16) AS variant_id,
     bool_or(activity = {{ goal }}) AS reached_goal
-FROM mining.journey_events
-GROUP BY case_id;
+FROM temp.int_journey_events
+GROUP BY case_no;
 
 -- grain: one distinct activity sequence (variant); fitness and conforms are filled by conformance
 CREATE OR REPLACE TABLE mining.variants AS

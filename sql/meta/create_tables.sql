@@ -50,3 +50,9 @@ CREATE TABLE IF NOT EXISTS meta.alignment_cache (
     fitness DOUBLE NOT NULL,
     moves JSON NOT NULL                   -- [[log label or null, model label or null], ...]
 );
+
+CREATE TABLE IF NOT EXISTS meta.raw_canonical (
+    source VARCHAR NOT NULL,
+    fingerprint VARCHAR NOT NULL,         -- sha256 of the preset expressions behind raw's _jm_* columns
+    computed_at TIMESTAMPTZ NOT NULL
+);

@@ -1,27 +1,23 @@
 -- grain: one usable row of source {{ source }} (an event, or an identity link only), one row per event id
--- Renames and casts only; the expressions are compiled from the source's connector preset
--- (journey_mining/connectors/compile.py), the same ones that validated the rows on load.
-CREATE OR REPLACE TABLE staging.stg_{{ source }} AS
-WITH canonical AS (
-    {{ canonical }}
-)
-
+-- Renames only. The canonical values were computed from the source's connector preset when
+-- the row landed (raw.{{ source }}'s _jm_* columns, journey_mining/connectors/landing.py),
+-- with the same expressions that decided the row was usable; nothing is parsed again here.
+CREATE OR REPLACE VIEW staging.stg_{{ source }} AS
 SELECT
     {{ source_literal }} AS source,
-    {{ source_rank }} AS source_rank,
     {{ system }} AS system,
     _file AS file,
     _row AS row_no,
-    _file || ':' || _row AS source_ref,
-    _event_id AS event_id,
-    _ts AS ts,
-    _source_seq AS source_seq,
-    _source_activity AS source_activity,
-    _source_channel AS source_channel,
-    _account_name AS account_name,
-    _is_event AS is_event,
+    _jm_event_id AS event_id,
+    _jm_ts AS ts,
+    _jm_source_seq AS source_seq,
+    _jm_source_activity AS source_activity,
+    _jm_source_channel AS source_channel,
+    _jm_account_name AS account_name,
+    _jm_is_event AS is_event,
     {{ identifier_columns }}
-FROM canonical
+FROM raw.{{ source }}
 -- one row per event id: for files the first appearance (file, row order); for a database
--- source the latest load (origins sort by run id)
-QUALIFY row_number() OVER (PARTITION BY _event_id ORDER BY {{ dedup_order }}) = 1;
+-- source the latest load (origins sort by run id). Rows that are events in their own right
+-- (event_id: ["@row"]) are unique by construction and skip this.
+{{ dedup }};

@@ -8,7 +8,7 @@ min-label propagation with pointer jumping, repeated until no label changes; the
 id is derived from the component's smallest identifier, so it is stable across runs.
 
 Example:
-    >>> # stitch_identities(con, identifier_union_sql)  # doctest: +SKIP
+    >>> # stitch_identities(con)  # after intermediate/int_rows.sql  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from journey_mining.warehouse import run_sql
 MAX_ROUNDS = 200
 
 
-def stitch_identities(con: duckdb.DuckDBPyConnection, identifier_union: str) -> int:
+def stitch_identities(con: duckdb.DuckDBPyConnection) -> int:
     """Build ``mining.identity_map`` and ``mining.customers``; return the propagation rounds used.
 
-    ``identifier_union``: SQL yielding (source, event_id, is_event, ts, account_name, kind,
-    value) for every identifier of a linking kind on every staged row.
+    Reads ``temp.int_rows``: each usable row's ``anchor`` (its smallest identifier of a
+    linking kind, ``kind:value``) and ``nodes`` (all of them, on rows naming two or more).
     """
-    run_sql(con, "intermediate/int_identifiers.sql", identifier_union=identifier_union)
+    run_sql(con, "intermediate/int_identity_graph.sql")
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1

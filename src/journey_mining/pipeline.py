@@ -22,7 +22,12 @@ from pydantic import BaseModel
 
 from journey_mining.analytics.friction import build_friction
 from journey_mining.config import ActivityMapping, PipelineConfig, resolve_preset
-from journey_mining.connectors.compile import CompiledSource, compile_source, quote_literal
+from journey_mining.connectors.compile import (
+    ROW_IDENTITY,
+    CompiledSource,
+    compile_source,
+    quote_literal,
+)
 from journey_mining.connectors.files import SourceLoad, load_file_source
 from journey_mining.connectors.sql import load_sql_source
 from journey_mining.errors import ConfigError, JourneyMiningError
@@ -184,55 +189,69 @@ def _write_declarations(
 
 
 STAGED_COLUMNS = (
-    "source, source_rank, system, file, row_no, source_ref, event_id, ts, source_seq, "
-    "source_activity, source_channel, account_name, is_event"
+    "source, source_rank, system, file, row_no, event_id, ts, source_seq, source_activity, "
+    "source_channel, account_name, is_event"
 )
+
+
+def _anchor_columns(kinds: list[str]) -> str:
+    """SQL for a staged row's ``anchor`` (smallest linking identifier) and ``nodes`` (all, if 2+)."""
+    nodes = [f"{quote_literal(kind + ':')} || id_{kind}" for kind in kinds]
+    if len(nodes) == 1:
+        return f"{nodes[0]} AS anchor, NULL::VARCHAR[] AS nodes"
+    listed = ", ".join(nodes)
+    return (
+        f"least({listed}) AS anchor, "
+        f"CASE WHEN ({' + '.join(f'(id_{k} IS NOT NULL)::INTEGER' for k in kinds)}) > 1 "
+        f"THEN list_filter([{listed}], lambda node: node IS NOT NULL) END AS nodes"
+    )
 
 
 def _stage_sources(
     con: duckdb.DuckDBPyConnection, pipeline: PipelineConfig, compiled: dict[str, CompiledSource]
-) -> tuple[str, str]:
-    """Build ``staging.stg_<source>`` for each source.
+) -> str:
+    """Create the view ``staging.stg_<source>`` of each source; return the SQL union of them.
 
-    Returns the SQL union of the staged rows and the SQL union of their identifiers, one
-    row per (row, identifier of a kind in ``identity.link_on``).
+    Each union member adds the source's rank in the pipeline (the journey order's
+    tie-break) and the row's identity anchor over the kinds in ``identity.link_on``.
     """
     rows: list[str] = []
-    identifiers: list[str] = []
     for rank, source in enumerate(pipeline.sources, start=1):
         if not table_exists(con, f"raw.{source.name}"):
             continue
         c = compiled[source.name]
+        if resolve_preset(source).event_id == (ROW_IDENTITY,):
+            dedup = ""
+        else:
+            # files: a re-sent row keeps its first appearance; a database row edited since
+            # (same key, loaded again past the cursor) keeps its latest load
+            order = "_file DESC, _row" if source.sql is not None else "_file, _row"
+            dedup = f"QUALIFY row_number() OVER (PARTITION BY _jm_event_id ORDER BY {order}) = 1"
         run_sql(
             con,
             "staging/stg_source.sql",
             source=source.name,
             source_literal=quote_literal(source.name),
-            source_rank=str(rank),
             system=quote_literal(c.system),
-            canonical=c.canonical_sql(f"raw.{source.name}"),
-            # files: a re-sent row keeps its first appearance; a database row edited since
-            # (same key, loaded again past the cursor) keeps its latest load
-            dedup_order="_file DESC, _row" if source.sql is not None else "_file, _row",
-            identifier_columns=", ".join(f"_id_{kind} AS id_{kind}" for kind in c.identifiers),
+            identifier_columns=", ".join(f"_jm_id_{kind} AS id_{kind}" for kind in c.identifiers),
+            dedup=dedup,
         )
-        rows.append(f"SELECT {STAGED_COLUMNS} FROM staging.stg_{source.name}")
-        identifiers.extend(
-            f"SELECT source, event_id, is_event, ts, account_name, {quote_literal(kind)} AS kind, "
-            f"id_{kind} AS value FROM staging.stg_{source.name}"
-            for kind in c.identifiers
-            if kind in pipeline.identity.link_on
-        )
-    if not rows:
+        kinds = [kind for kind in c.identifiers if kind in pipeline.identity.link_on]
+        if kinds:
+            rows.append(
+                f"SELECT {STAGED_COLUMNS.replace('source_rank', f'{rank} AS source_rank')}, "
+                f"{_anchor_columns(kinds)} FROM staging.stg_{source.name}"
+            )
+    if not rows and not any(table_exists(con, f"raw.{s.name}") for s in pipeline.sources):
         raise JourneyMiningError(
             "no source has loaded any file yet. Fix: check the sources' paths."
         )
-    if not identifiers:
+    if not rows:
         raise ConfigError(
             f"{pipeline.name}: no source has an identifier of the kinds in identity.link_on "
             f"{list(pipeline.identity.link_on)}. Fix: list the kinds the presets give."
         )
-    return "\n    UNION ALL\n    ".join(rows), "\n    UNION ALL\n    ".join(identifiers)
+    return "\n    UNION ALL\n    ".join(rows)
 
 
 def _record_run_start(
@@ -380,10 +399,10 @@ def _transform(
     try:
         _write_declarations(con, pipeline, happy_path, model, goal)
         say("staging sources")
-        union, identifier_union = _stage_sources(con, pipeline, compiled)
-        run_sql(con, "intermediate/int_events_unioned.sql", staging_union=union)
+        union = _stage_sources(con, pipeline, compiled)
+        run_sql(con, "intermediate/int_rows.sql", staging_union=union)
         say("stitching identities")
-        stitch_identities(con, identifier_union)
+        stitch_identities(con)
         say("ordering journeys")
         run_sql(con, "marts/journey_events.sql")
         say("mining variants and the process map")

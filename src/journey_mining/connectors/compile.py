@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 
@@ -44,6 +46,10 @@ def quote_identifier(name: str) -> str:
     return '"' + name + '"'
 
 
+CANONICAL_PREFIX = "_jm_"
+"""Prefix of the canonical columns stored beside a source's own columns in ``raw.<source>``."""
+
+
 @dataclass(frozen=True)
 class CompiledSource:
     """How one source's rows become canonical events, as SQL.
@@ -68,8 +74,44 @@ class CompiledSource:
     is_event: str
     reject_reason: str
 
+    def canonical_columns(self) -> dict[str, str]:
+        """The canonical columns ``canonical_sql`` adds (``_jm_ts``, …) and their SQL types."""
+        columns = {
+            "_jm_event_id": "UHUGEINT",
+            "_jm_ts": "TIMESTAMPTZ",
+            "_jm_source_seq": "BIGINT",
+            "_jm_source_activity": "VARCHAR",
+            "_jm_source_channel": "VARCHAR",
+            "_jm_account_name": "VARCHAR",
+            "_jm_is_event": "BOOLEAN",
+        }
+        columns.update({f"_jm_id_{kind}": "VARCHAR" for kind in self.identifiers})
+        return columns
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the expressions behind the canonical columns: equal means equal values.
+
+        The canonical columns are computed once, when a row lands, and kept in
+        ``raw.<source>``; when this changes (a preset edit, another time zone) they are
+        computed again from the source columns.
+        """
+        definition = [
+            self.format,
+            self.columns,
+            self.event_id,
+            self.ts,
+            self.sequence,
+            self.source_activity,
+            self.channel,
+            self.account,
+            sorted(self.identifiers.items()),
+            self.is_event,
+        ]
+        return hashlib.sha256(json.dumps(definition).encode("utf-8")).hexdigest()
+
     def canonical_sql(self, relation: str, available: set[str] | None = None) -> str:
-        """``relation``'s rows with the canonical columns added (``_event_id``, ``_ts``, …).
+        """``relation``'s rows with the canonical columns added (``_jm_event_id``, ``_jm_ts``, …).
 
         ``available``: the relation's columns, when some the preset reads may be absent (a
         CSV without an optional column): those read as NULL.
@@ -92,13 +134,15 @@ class CompiledSource:
                 else f"NULL::VARCHAR AS _f{i}"
                 for i, c in enumerate(self.columns, start=1)
             ]
-        identifiers = ", ".join(f"{expr} AS _id_{kind}" for kind, expr in self.identifiers.items())
+        identifiers = ", ".join(
+            f"{expr} AS _jm_id_{kind}" for kind, expr in self.identifiers.items()
+        )
         field_list = "".join(f", {f}" for f in fields)
         return (
-            f"SELECT *, {self.event_id} AS _event_id, {self.ts} AS _ts, "
-            f"{self.sequence} AS _source_seq, {self.source_activity} AS _source_activity, "
-            f"{self.channel} AS _source_channel, {self.account} AS _account_name, "
-            f"{self.is_event} AS _is_event, {identifiers} "
+            f"SELECT *, {self.event_id} AS _jm_event_id, {self.ts} AS _jm_ts, "
+            f"{self.sequence} AS _jm_source_seq, {self.source_activity} AS _jm_source_activity, "
+            f"{self.channel} AS _jm_source_channel, {self.account} AS _jm_account_name, "
+            f"{self.is_event} AS _jm_is_event, {identifiers} "
             f"FROM (SELECT *{field_list} FROM (SELECT *, {values} AS _v FROM {relation}))"
         )
 
@@ -267,7 +311,7 @@ def _reject_reason(
         checks.append(("_v IS NULL", quote_literal("invalid JSON line (truncated or malformed)")))
     for column, field in required.items():
         checks.append((f"{field} IS NULL", quote_literal(f"missing required value {column!r}")))
-    any_identifier = " OR ".join(f"_id_{kind} IS NOT NULL" for kind in linking)
+    any_identifier = " OR ".join(f"_jm_id_{kind} IS NOT NULL" for kind in linking)
     columns = ", ".join(preset.identifiers[kind] for kind in linking)
     checks.append(
         (f"NOT ({any_identifier})", quote_literal(f"missing identifier (none of {columns})"))
@@ -288,13 +332,13 @@ def _reject_reason(
         )
     checks.append(
         (
-            "_ts IS NULL",
+            "_jm_ts IS NULL",
             f"{quote_literal(f'unparseable timestamp in {column!r}: ')} || chr(39) || {ts_text} "
             f"|| chr(39) || {quote_literal(f' (expected format {preset.timestamp.format})')}",
         )
     )
     checks.append(
-        ("_is_event AND _source_activity IS NULL", quote_literal("missing activity value"))
+        ("_jm_is_event AND _jm_source_activity IS NULL", quote_literal("missing activity value"))
     )
     branches = " ".join(f"WHEN {condition} THEN {reason}" for condition, reason in checks)
     return f"CASE {branches} ELSE NULL END"

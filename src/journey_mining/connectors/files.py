@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from journey_mining.config import ConnectorPreset, SourceConfig
 from journey_mining.connectors.compile import CompiledSource, quote_literal
-from journey_mining.connectors.landing import store_landed
+from journey_mining.connectors.landing import refresh_canonical, store_landed
 from journey_mining.connectors.xes import iter_xes_batches
 from journey_mining.errors import SourceError
 
@@ -93,8 +93,6 @@ def matching_files(data_dir: Path, pattern: str, source: str) -> list[Path]:
 def _reader_sql(preset: ConnectorPreset, path: Path) -> str:
     file = quote_literal(str(path))
     rejects = "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan'"
-    if preset.format == "parquet":
-        return f"SELECT COLUMNS(*)::VARCHAR FROM read_parquet({file})"
     if preset.format == "jsonl":
         return (
             f"SELECT line FROM read_csv({file}, columns = {{'line': 'VARCHAR'}}, header = false, "
@@ -110,11 +108,31 @@ def _reader_sql(preset: ConnectorPreset, path: Path) -> str:
     )
 
 
-def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -> int:
-    """Land one file into temp table ``_landing`` with true 1-based data row numbers.
+def _cannot_read(preset: ConnectorPreset, path: Path, err: duckdb.Error) -> SourceError:
+    return SourceError(
+        f"cannot read {path} as {preset.format} (preset {preset.name!r}): {err}. "
+        "Fix: check the file's format, delimiter and encoding against the preset."
+    )
 
-    Returns the number of rows the reader rejected as malformed (left in ``_rejects``).
+
+def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -> int:
+    """Make ``_landing`` the file's rows as text with true 1-based data row numbers (``_row``).
+
+    Returns the number of rows the reader rejected as malformed (left in ``_rejected``).
+    A Parquet file is read where it lies (a view: its row numbers are the file's own);
+    a CSV or JSON lines file is read once into a temp table, so the reader's rejects can
+    be collected and the remaining rows numbered around them.
     """
+    if preset.format == "parquet":
+        try:
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW _landing AS "
+                "SELECT COLUMNS(lambda c: c <> 'file_row_number')::VARCHAR, file_row_number + 1 AS _row "
+                f"FROM read_parquet({quote_literal(str(path))}, file_row_number = true)"
+            )
+        except duckdb.Error as err:
+            raise _cannot_read(preset, path, err) from None
+        return 0
     con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
     try:
         con.execute(
@@ -122,23 +140,18 @@ def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -
             f"SELECT *, row_number() OVER () AS _k FROM ({_reader_sql(preset, path)})"
         )
     except duckdb.Error as err:
-        raise SourceError(
-            f"cannot read {path} as {preset.format} (preset {preset.name!r}): {err}. "
-            "Fix: check the file's format, delimiter and encoding against the preset."
-        ) from None
+        raise _cannot_read(preset, path, err) from None
     header_lines = 1 if preset.format == "csv" and preset.csv.header else 0
-    rejected = 0
-    if preset.format != "parquet":
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _rejected AS SELECT DISTINCT line - {header_lines} AS _row, "
-            "first(csv_line) AS raw_row, first(error_type || ': ' || error_message) AS reason "
-            "FROM _rejects GROUP BY ALL"
-        )
-        rejected = int(con.execute("SELECT count(*) FROM _rejected").fetchone()[0])  # type: ignore[index]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _rejected AS SELECT DISTINCT line - {header_lines} AS _row, "
+        "first(csv_line) AS raw_row, first(error_type || ': ' || error_message) AS reason "
+        "FROM _rejects GROUP BY ALL"
+    )
+    rejected = int(con.execute("SELECT count(*) FROM _rejected").fetchone()[0])  # type: ignore[index]
     if rejected:
         # The reader numbers accepted rows 1..n; give each its true data row number.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _landing AS "
+            "CREATE OR REPLACE TEMP VIEW _landing AS "
             "WITH slots AS (SELECT s AS _row, row_number() OVER (ORDER BY s) AS _k "
             "FROM range(1, (SELECT count(*) FROM _read) + (SELECT count(*) FROM _rejected) + 1) "
             "AS t(s) WHERE s NOT IN (SELECT _row FROM _rejected)) "
@@ -146,7 +159,7 @@ def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -
         )
     else:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _landing AS SELECT * EXCLUDE (_k), _k AS _row FROM _read"
+            "CREATE OR REPLACE TEMP VIEW _landing AS SELECT * EXCLUDE (_k), _k AS _row FROM _read"
         )
     return rejected
 
@@ -171,6 +184,7 @@ def _load_one_file(
             [source, relative, load_id, run_id],
         )
     loaded, quarantined = store_landed(con, source, preset, compiled, relative, load_id, run_id)
+    con.execute("DROP VIEW _landing; DROP TABLE IF EXISTS _read")
     quarantined += rejected
     return FileLoad(
         path=relative,
@@ -202,6 +216,7 @@ def _load_xes_file(
         )
         loaded += batch_loaded
         quarantined += batch_quarantined
+    con.execute("DROP TABLE IF EXISTS _landing")
     return FileLoad(
         path=relative,
         status="loaded",
@@ -228,6 +243,7 @@ def load_file_source(
     results: list[FileLoad] = []
     con.execute("BEGIN TRANSACTION")
     try:
+        refresh_canonical(con, source.name, compiled)
         for path in files:
             relative = _relative(path, data_dir)
             if on_file is not None:

@@ -1,11 +1,15 @@
 """Move landed rows into the raw table or quarantine: the step every connector shares.
 
-A connector fills the temp table ``_landing`` (source columns as text, plus ``_row``, the
-1-based row number within its origin) and calls ``store_landed``. Every row is checked
-with the expressions staging uses (``CompiledSource.reject_reason``): usable rows go to
-``raw.<source>`` with their origin, row and load id; the others to ``mining.quarantine``
-with the reason and the row as read. New columns are added to the raw table (schema
-drift is kept, not an error).
+A connector fills the temp table (or view) ``_landing`` (source columns as text, plus
+``_row``, the 1-based row number within its origin) and calls ``store_landed``. Every row
+is read once with the preset's compiled expressions: its canonical values (event id, UTC
+timestamp, activity, identifiers, …) and, from them, the reason it cannot be used
+(``CompiledSource.reject_reason``). Usable rows go to ``raw.<source>`` with their origin,
+row, load id and those canonical values (``_jm_*`` columns, which staging reads without
+parsing again); the others to ``mining.quarantine`` with the reason and the row as read.
+New columns are added to the raw table (schema drift is kept, not an error). When a
+preset's expressions change, ``refresh_canonical`` computes the canonical values of the
+rows already landed again.
 
 Example:
     >>> # loaded, quarantined = store_landed(con, "crm", preset, compiled, "contacts.csv", load_id, run_id)  # doctest: +SKIP
@@ -16,8 +20,13 @@ from __future__ import annotations
 import duckdb
 
 from journey_mining.config import ConnectorPreset
-from journey_mining.connectors.compile import CompiledSource, quote_identifier, quote_literal
-from journey_mining.errors import MissingColumn
+from journey_mining.connectors.compile import (
+    CANONICAL_PREFIX,
+    CompiledSource,
+    quote_identifier,
+    quote_literal,
+)
+from journey_mining.errors import MissingColumn, SourceError
 
 META_COLUMNS = ("_file", "_row", "_load_id")
 
@@ -41,26 +50,74 @@ def check_required(preset: ConnectorPreset, columns: list[str], origin: str) -> 
         )
 
 
-def ensure_raw_table(con: duckdb.DuckDBPyConnection, source: str, columns: list[str]) -> None:
-    """Create ``raw.<source>`` or add the columns a newer batch brought (schema drift)."""
-    present = {
+def _raw_columns(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    return [
         str(r[0])
         for r in con.execute(
             "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = 'raw' AND table_name = ?",
+            "WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
             [source],
         ).fetchall()
-    }
+    ]
+
+
+def _source_columns(raw_columns: list[str]) -> list[str]:
+    """The source's own columns among ``raw.<source>``'s (not bookkeeping, not canonical)."""
+    return [c for c in raw_columns if c not in META_COLUMNS and not c.startswith(CANONICAL_PREFIX)]
+
+
+def ensure_raw_table(
+    con: duckdb.DuckDBPyConnection, source: str, columns: list[str], compiled: CompiledSource
+) -> None:
+    """Create ``raw.<source>`` or add the columns a newer batch brought (schema drift)."""
+    present = set(_raw_columns(con, source))
     if not present:
-        defs = ", ".join(f"{quote_identifier(c)} VARCHAR" for c in columns)
-        separator = ", " if defs else ""
-        con.execute(
-            f"CREATE TABLE raw.{source} ({defs}{separator}_file VARCHAR, _row BIGINT, _load_id VARCHAR)"
-        )
+        defs = [f"{quote_identifier(c)} VARCHAR" for c in columns]
+        defs += ["_file VARCHAR", "_row BIGINT", "_load_id VARCHAR"]
+        defs += [f"{name} {kind}" for name, kind in compiled.canonical_columns().items()]
+        con.execute(f"CREATE TABLE raw.{source} ({', '.join(defs)})")
+        _store_fingerprint(con, source, compiled)
         return
     for column in columns:
         if column not in present:
             con.execute(f"ALTER TABLE raw.{source} ADD COLUMN {quote_identifier(column)} VARCHAR")
+
+
+def _store_fingerprint(
+    con: duckdb.DuckDBPyConnection, source: str, compiled: CompiledSource
+) -> None:
+    con.execute("DELETE FROM meta.raw_canonical WHERE source = ?", [source])
+    con.execute(
+        "INSERT INTO meta.raw_canonical VALUES (?, ?, now())", [source, compiled.fingerprint]
+    )
+
+
+def refresh_canonical(
+    con: duckdb.DuckDBPyConnection, source: str, compiled: CompiledSource
+) -> bool:
+    """Compute ``raw.<source>``'s canonical columns again if the preset's expressions changed.
+
+    Returns whether it did. Rows keep their source columns, origin and load id; the
+    caller runs this inside the source's load transaction.
+    """
+    raw_columns = _raw_columns(con, source)
+    if not raw_columns:
+        return False
+    stored = con.execute(
+        "SELECT fingerprint FROM meta.raw_canonical WHERE source = ?", [source]
+    ).fetchone()
+    if stored is not None and stored[0] == compiled.fingerprint:
+        return False
+    columns = _source_columns(raw_columns)
+    kept = "".join(f"{quote_identifier(c)}, " for c in columns)
+    canonical = ", ".join(compiled.canonical_columns())
+    relation = f"(SELECT {kept}_file, _row, _load_id FROM raw.{source})"
+    con.execute(
+        f"CREATE OR REPLACE TABLE raw.{source} AS SELECT {kept}_file, _row, _load_id, {canonical} "
+        f"FROM ({compiled.canonical_sql(relation, available=set(columns))})"
+    )
+    _store_fingerprint(con, source, compiled)
+    return True
 
 
 def store_landed(
@@ -74,6 +131,12 @@ def store_landed(
 ) -> tuple[int, int]:
     """Check ``_landing`` and move its rows to raw or quarantine; return (loaded, quarantined)."""
     columns = landed_columns(con)
+    clashing = [c for c in columns if c.startswith(CANONICAL_PREFIX)]
+    if clashing:
+        raise SourceError(
+            f"{origin}: column {clashing[0]!r} clashes with the canonical columns the raw table "
+            f"keeps ({CANONICAL_PREFIX}*). Fix: rename it in the export or a query."
+        )
     check_required(preset, columns, origin)
     if preset.format == "jsonl":
         raw_row = "line"
@@ -92,11 +155,12 @@ def store_landed(
         f"SELECT ?, ?, _row, _reason, {raw_row}, ?, ? FROM _checked WHERE _reason IS NOT NULL",
         [source, origin, load_id, run_id],
     )
-    ensure_raw_table(con, source, columns)
+    ensure_raw_table(con, source, columns, compiled)
     selected = "".join(f"{quote_identifier(c)}, " for c in columns)
+    canonical_columns = ", ".join(compiled.canonical_columns())
     con.execute(
-        f"INSERT INTO raw.{source} BY NAME SELECT {selected}? AS _file, _row, ? AS _load_id "
-        "FROM _checked WHERE _reason IS NULL",
+        f"INSERT INTO raw.{source} BY NAME SELECT {selected}? AS _file, _row, ? AS _load_id, "
+        f"{canonical_columns} FROM _checked WHERE _reason IS NULL",
         [origin, load_id],
     )
     counts = con.execute(

@@ -53,6 +53,7 @@ from journey_mining.connectors.landing import (
     META_COLUMNS,
     check_required,
     ensure_raw_table,
+    refresh_canonical,
     store_landed,
 )
 from journey_mining.errors import InvalidIdentifier, JourneyMiningError, SourceError
@@ -582,6 +583,8 @@ def _load(
             status = "reloaded"
             con.execute(f"DROP TABLE raw.{name}")
         con.execute("DELETE FROM mining.quarantine WHERE source = ?", [name])
+    else:
+        refresh_canonical(con, name, compiled)
     statement = select_statement(sql, after)
     highest = after
     read = loaded = quarantined = 0
@@ -589,7 +592,7 @@ def _load(
         columns, _ = next(stream)
         _checked_columns(columns, name)
         check_required(preset, columns, origin)
-        ensure_raw_table(con, name, columns)
+        ensure_raw_table(con, name, columns, compiled)
         cursor_at = _cursor_index(columns, sql.cursor, name) if sql.cursor is not None else None
         for _, rows in stream:
             batch = _batch_table(columns, rows, read + 1)

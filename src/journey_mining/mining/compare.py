@@ -72,13 +72,21 @@ def compare_variants(
     alignments = align_variants(variants, model, cached=cached, progress=progress)
     fresh = [a for a in alignments if a.variant_id not in cached]
     if fresh:
-        con.executemany(
-            "INSERT INTO meta.alignment_cache VALUES (?, ?, ?, ?, ?)",
-            [
-                [model.fingerprint, a.variant_id, a.cost, a.fitness, json.dumps(a.moves)]
-                for a in fresh
-            ],
+        cache_rows = pd.DataFrame(
+            {
+                "variant_id": [a.variant_id for a in fresh],
+                "cost": [float(a.cost) for a in fresh],
+                "fitness": [float(a.fitness) for a in fresh],
+                "moves": [json.dumps(a.moves) for a in fresh],
+            }
         )
+        con.register("_cache_rows", cache_rows)
+        con.execute(
+            "INSERT INTO meta.alignment_cache SELECT ?, variant_id::VARCHAR, cost::DOUBLE, "
+            "fitness::DOUBLE, moves::JSON FROM _cache_rows",
+            [model.fingerprint],
+        )
+        con.unregister("_cache_rows")
     alignment_frame = pd.DataFrame(
         {
             "variant_id": [a.variant_id for a in alignments],
