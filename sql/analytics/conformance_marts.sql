@@ -13,11 +13,11 @@ WITH ordered AS (
         lead(reached.reached_ordinal) OVER journey AS next_reached_ordinal,
         lead(reached.reached_at) OVER journey AS next_reached_at
     FROM temp.int_step_reached AS reached
-    WINDOW journey AS (PARTITION BY reached.case_no ORDER BY reached.step_no)
+    WINDOW journey AS (PARTITION BY reached.case_id ORDER BY reached.step_no)
 )
 
 SELECT
-    ordered.case_no,
+    ordered.case_id,
     ordered.step_no,
     steps.label,
     steps.within_s,
@@ -54,7 +54,7 @@ timed_out AS (
         waits.reached_ordinal AS position,
         count(*) AS n_cases
     FROM temp.int_step_waits AS waits
-    INNER JOIN temp.int_journey_paths AS paths USING (case_no)
+    INNER JOIN temp.int_journey_paths AS paths USING (case_id)
     WHERE waits.within_s IS NOT NULL AND waits.wait_s > waits.within_s
     GROUP BY ALL
 )
@@ -66,23 +66,23 @@ ORDER BY n_cases DESC, variant_id, position, kind, activity;
 
 -- grain: one journey and one kind of deviation at one activity it shows
 CREATE OR REPLACE TEMP TABLE int_case_deviations AS
-SELECT DISTINCT paths.case_no, deviations.kind, deviations.activity
+SELECT DISTINCT paths.case_id, deviations.kind, deviations.activity
 FROM mining.deviations AS deviations
 INNER JOIN temp.int_journey_paths AS paths USING (variant_id)
 WHERE deviations.kind <> 'timed_out'
 UNION
-SELECT DISTINCT case_no, 'timed_out' AS kind, label AS activity
+SELECT DISTINCT case_id, 'timed_out' AS kind, label AS activity
 FROM temp.int_step_waits
 WHERE within_s IS NOT NULL AND wait_s > within_s;
 
 -- grain: one journey (case): its path, variant, goal, conformance and how far it got
 CREATE OR REPLACE TABLE mining.journeys AS
 WITH furthest AS (
-    SELECT case_no, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_no
+    SELECT case_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_id
 ),
 
 late AS (
-    SELECT DISTINCT case_no FROM temp.int_case_deviations WHERE kind = 'timed_out'
+    SELECT DISTINCT case_id FROM temp.int_case_deviations WHERE kind = 'timed_out'
 )
 
 SELECT
@@ -97,11 +97,11 @@ SELECT
     paths.reached_goal,
     coalesce(furthest.furthest_step, 0) AS furthest_step,
     variants.fitness,
-    variants.conforms AND late.case_no IS NULL AS conforms
+    variants.conforms AND late.case_id IS NULL AS conforms
 FROM temp.int_journey_paths AS paths
 INNER JOIN mining.variants AS variants USING (variant_id)
-LEFT JOIN furthest USING (case_no)
-LEFT JOIN late USING (case_no)
+LEFT JOIN furthest USING (case_id)
+LEFT JOIN late USING (case_id)
 ORDER BY paths.case_id;
 
 -- grain: one required step of the happy path, in order (the funnel)
@@ -115,7 +115,7 @@ last_step AS (
 ),
 
 furthest AS (
-    SELECT case_no, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_no
+    SELECT case_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_id
 ),
 
 per_step AS (
@@ -137,7 +137,7 @@ skipped AS (
     INNER JOIN furthest ON furthest.furthest_step > steps.step_no
     WHERE NOT EXISTS (
         SELECT 1 FROM temp.int_step_reached AS reached
-        WHERE reached.case_no = furthest.case_no AND reached.step_no = steps.step_no
+        WHERE reached.case_id = furthest.case_id AND reached.step_no = steps.step_no
     )
     GROUP BY steps.step_no
 )

@@ -9,30 +9,30 @@ WITH step AS (
 ),
 
 previous AS (
-    SELECT case_no, max(reached_ordinal) AS reached_ordinal
+    SELECT case_id, max(reached_ordinal) AS reached_ordinal
     FROM temp.int_step_reached
     WHERE step_no < $step
-    GROUP BY case_no
+    GROUP BY case_id
 ),
 
 firsts AS (
     SELECT
-        events.case_no,
+        events.case_id,
         events.activity,
         min(events.ordinal) AS first_ordinal,
         arg_min(events.ts, events.ordinal) AS first_ts
     FROM temp.int_path_events AS events
     INNER JOIN step ON list_contains(step.activities, events.activity)
-    LEFT JOIN previous ON previous.case_no = events.case_no
-    WHERE previous.case_no IS NULL OR events.ordinal > previous.reached_ordinal
-    GROUP BY events.case_no, events.activity
+    LEFT JOIN previous ON previous.case_id = events.case_id
+    WHERE previous.case_id IS NULL OR events.ordinal > previous.reached_ordinal
+    GROUP BY events.case_id, events.activity
 )
 
 SELECT
-    case_no,
+    case_id,
     $step AS step_no,
     max(first_ordinal) AS reached_ordinal,
     arg_max(first_ts, first_ordinal) AS reached_at
 FROM firsts
-GROUP BY case_no
+GROUP BY case_id
 HAVING count(*) = (SELECT len(activities) FROM step);

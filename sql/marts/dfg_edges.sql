@@ -2,19 +2,19 @@
 CREATE OR REPLACE TABLE mining.dfg_edges AS
 WITH steps AS (
     SELECT
-        case_no,
+        case_id,
         activity AS source,
         next_activity AS target,
-        wait_us,
-        wait_us / 1e6 AS wait_s
-    FROM temp.int_journey_events
+        date_diff('microsecond', ts, next_ts) AS wait_us,
+        date_diff('microsecond', ts, next_ts) / 1e6 AS wait_s
+    FROM mining.journey_events
 )
 
 SELECT
     source,
     target,
     count(*) AS n_transitions,
-    count(DISTINCT case_no) AS n_cases,
+    count(DISTINCT case_id) AS n_cases,
     median(wait_s) AS median_wait_s,
     quantile_cont(wait_s, 0.9) AS p90_wait_s,
     -- an exact integer sum: a float average would differ in its last bits between runs
@@ -44,18 +44,18 @@ ORDER BY kind DESC, n_cases DESC, activity;
 CREATE OR REPLACE TABLE mining.handoffs AS
 WITH steps AS (
     SELECT
-        case_no,
+        case_id,
         team AS from_team,
         next_team AS to_team,
-        wait_us / 1e6 AS wait_s
-    FROM temp.int_journey_events
+        date_diff('microsecond', ts, next_ts) / 1e6 AS wait_s
+    FROM mining.journey_events
 )
 
 SELECT
     from_team,
     to_team,
     count(*) AS n_handoffs,
-    count(DISTINCT case_no) AS n_cases,
+    count(DISTINCT case_id) AS n_cases,
     median(wait_s) AS median_wait_s,
     quantile_cont(wait_s, 0.9) AS p90_wait_s
 FROM steps

@@ -2,9 +2,32 @@
 -- Ordering within a journey: ts, then the source's position in the pipeline, then the
 -- source's own sequence (e.g. a ticket event id), then file path and data row. The same
 -- inputs give the same ordinals on every run; pm4py fed events in this order agrees.
--- One sort gives the ordinal and each event's successor (next activity, team, wait), which
--- the process map, the hand-offs and friction read instead of sorting the journey again.
-CREATE OR REPLACE TEMP TABLE int_journey_events AS
+-- One sort gives the ordinal and each event's successor (next activity, team and time), which
+-- the process map, the hand-offs and friction read instead of sorting the journeys again.
+-- customer_id and source_ref are virtual columns: computed when read, not stored.
+CREATE OR REPLACE TABLE mining.journey_events (
+    case_id VARCHAR NOT NULL,
+    customer_id VARCHAR GENERATED ALWAYS AS (case_id) VIRTUAL,
+    account_id VARCHAR,
+    event_id UHUGEINT NOT NULL,
+    activity VARCHAR NOT NULL,
+    stage VARCHAR,
+    team VARCHAR,
+    channel VARCHAR,
+    system VARCHAR NOT NULL,
+    ts TIMESTAMPTZ NOT NULL,
+    ordinal BIGINT NOT NULL,
+    source VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    source_row BIGINT NOT NULL,
+    source_ref VARCHAR GENERATED ALWAYS AS (source_file || ':' || source_row) VIRTUAL,
+    source_activity VARCHAR,
+    next_activity VARCHAR,
+    next_team VARCHAR,
+    next_ts TIMESTAMPTZ
+);
+
+INSERT INTO mining.journey_events BY NAME
 WITH events AS (
     SELECT * FROM temp.int_rows WHERE is_journey_event
 ),
@@ -16,7 +39,6 @@ customers AS (
 )
 
 SELECT
-    customers.customer_no AS case_no,
     customers.customer_id AS case_id,
     customers.account_id,
     events.event_id,
@@ -28,34 +50,15 @@ SELECT
     events.ts,
     row_number() OVER journey AS ordinal,
     events.source,
-    events.file,
-    events.row_no,
+    events.file AS source_file,
+    events.row_no AS source_row,
     events.source_activity,
     lead(events.activity) OVER journey AS next_activity,
     lead(events.team) OVER journey AS next_team,
-    date_diff('microsecond', events.ts, lead(events.ts) OVER journey) AS wait_us
+    lead(events.ts) OVER journey AS next_ts
 FROM events
 INNER JOIN customers ON customers.node = events.anchor
 WINDOW journey AS (
     PARTITION BY customers.customer_no
     ORDER BY events.ts, events.source_rank, events.source_seq NULLS LAST, events.file, events.row_no
 );
-
-CREATE OR REPLACE TABLE mining.journey_events AS
-SELECT
-    case_id,
-    case_id AS customer_id,
-    account_id,
-    event_id,
-    activity,
-    stage,
-    team,
-    channel,
-    system,
-    ts,
-    ordinal,
-    source,
-    file || ':' || row_no AS source_ref,
-    source_activity
-FROM temp.int_journey_events
-ORDER BY case_no, ordinal;

@@ -1,19 +1,30 @@
 -- grain: one journey (case), before conformance: its activity sequence and variant
 CREATE OR REPLACE TEMP TABLE int_journey_paths AS
+WITH paths AS (
+    SELECT
+        case_id,
+        any_value(account_id) AS account_id,
+        min(ts) AS started_at,
+        max(ts) AS ended_at,
+        count(*) AS n_events,
+        list(activity ORDER BY ordinal) AS activities,
+        bool_or(activity = {{ goal }}) AS reached_goal
+    FROM mining.journey_events
+    GROUP BY case_id
+)
+
 SELECT
-    case_no,
-    any_value(case_id) AS case_id,
-    any_value(case_id) AS customer_id,
-    any_value(account_id) AS account_id,
-    min(ts) AS started_at,
-    max(ts) AS ended_at,
-    date_diff('microsecond', min(ts), max(ts)) / 1e6 AS duration_s,
-    count(*) AS n_events,
-    list(activity ORDER BY ordinal) AS activities,
-    substr(md5(array_to_string(list(activity ORDER BY ordinal), chr(31))), 1, 16) AS variant_id,
-    bool_or(activity = {{ goal }}) AS reached_goal
-FROM temp.int_journey_events
-GROUP BY case_no;
+    case_id,
+    case_id AS customer_id,
+    account_id,
+    started_at,
+    ended_at,
+    date_diff('microsecond', started_at, ended_at) / 1e6 AS duration_s,
+    n_events,
+    activities,
+    substr(md5(array_to_string(activities, chr(31))), 1, 16) AS variant_id,
+    reached_goal
+FROM paths;
 
 -- grain: one distinct activity sequence (variant); fitness and conforms are filled by conformance
 CREATE OR REPLACE TABLE mining.variants AS

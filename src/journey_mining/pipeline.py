@@ -72,8 +72,12 @@ class RunResult(BaseModel):
 
 
 def new_run_id() -> str:
-    """A sortable, unique run id such as ``20261122T101500Z-3f9a``."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+    """A unique run id that sorts in start order, such as ``20261122T101500.123456Z-3f9a``.
+
+    Microseconds keep two runs started in the same second in order: SQL sources keep the
+    row of their latest load by this order.
+    """
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(2)
 
 
 def _file_progress(say: Progress, source: str) -> Progress:
@@ -405,6 +409,7 @@ def _transform(
         stitch_identities(con)
         say("ordering journeys")
         run_sql(con, "marts/journey_events.sql")
+        con.execute("DROP TABLE temp.int_rows")
         say("mining variants and the process map")
         run_sql(con, "marts/variants.sql", goal=quote_literal(goal))
         run_sql(con, "marts/dfg_edges.sql")
