@@ -1,34 +1,48 @@
 -- Marts that join the per-variant alignments (temp.int_variant_alignments,
--- temp.int_variant_deviations, written by the conformance step) and the funnel
+-- temp.int_variant_deviations, written by the conformance step) and the per-variant funnel
 -- reach points (temp.int_step_reached) back onto journeys.
 
--- grain: one journey that reached a step, with the wait since the latest earlier step it
--- reached and the step it reached next (NULL when it stopped here)
-CREATE OR REPLACE TEMP TABLE int_step_waits AS
-WITH ordered AS (
-    SELECT
-        reached.*,
-        lag(reached.reached_at) OVER journey AS previous_reached_at,
-        lead(reached.step_no) OVER journey AS next_step_no,
-        lead(reached.reached_ordinal) OVER journey AS next_reached_ordinal,
-        lead(reached.reached_at) OVER journey AS next_reached_at
-    FROM temp.int_step_reached AS reached
-    WINDOW journey AS (PARTITION BY reached.case_id ORDER BY reached.step_no)
-)
-
+-- grain: one variant that reaches a step, with the step reached before it and after it
+CREATE OR REPLACE TEMP TABLE int_variant_steps AS
 SELECT
-    ordered.case_id,
-    ordered.step_no,
+    variant_id,
+    step_no,
+    reached_ordinal,
+    lag(reached_ordinal) OVER variant AS previous_reached_ordinal,
+    lead(step_no) OVER variant AS next_step_no,
+    lead(reached_ordinal) OVER variant AS next_reached_ordinal
+FROM temp.int_step_reached
+WINDOW variant AS (PARTITION BY variant_id ORDER BY step_no);
+
+-- grain: one journey that reached a step, with the wait since the latest earlier step it
+-- reached and the step it reached next (NULL when it stopped here); times are the journey's
+-- own, read at the variant's reach positions
+CREATE OR REPLACE TEMP TABLE int_step_waits AS
+SELECT
+    paths.case_id,
+    reach.step_no,
     steps.label,
     steps.within_s,
-    ordered.reached_ordinal,
-    ordered.reached_at,
-    date_diff('microsecond', ordered.previous_reached_at, ordered.reached_at) / 1e6 AS wait_s,
-    ordered.next_step_no,
-    ordered.next_reached_ordinal,
-    date_diff('microsecond', ordered.reached_at, ordered.next_reached_at) / 1e6 AS to_next_s
-FROM ordered
+    reach.reached_ordinal,
+    date_diff(
+        'microsecond',
+        paths.timestamps[reach.previous_reached_ordinal],
+        paths.timestamps[reach.reached_ordinal]
+    ) / 1e6 AS wait_s,
+    reach.next_step_no,
+    reach.next_reached_ordinal,
+    date_diff(
+        'microsecond',
+        paths.timestamps[reach.reached_ordinal],
+        paths.timestamps[reach.next_reached_ordinal]
+    ) / 1e6 AS to_next_s
+FROM temp.int_journey_paths AS paths
+INNER JOIN temp.int_variant_steps AS reach USING (variant_id)
 INNER JOIN meta.happy_path_steps AS steps USING (step_no);
+
+-- grain: one variant and the last funnel step its journeys reach in order
+CREATE OR REPLACE TEMP TABLE int_variant_furthest AS
+SELECT variant_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY variant_id;
 
 -- grain: one variant (fitness and conforms from its alignment against the happy path)
 UPDATE mining.variants
@@ -77,11 +91,7 @@ WHERE within_s IS NOT NULL AND wait_s > within_s;
 
 -- grain: one journey (case): its path, variant, goal, conformance and how far it got
 CREATE OR REPLACE TABLE mining.journeys AS
-WITH furthest AS (
-    SELECT case_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_id
-),
-
-late AS (
+WITH late AS (
     SELECT DISTINCT case_id FROM temp.int_case_deviations WHERE kind = 'timed_out'
 )
 
@@ -100,7 +110,7 @@ SELECT
     variants.conforms AND late.case_id IS NULL AS conforms
 FROM temp.int_journey_paths AS paths
 INNER JOIN mining.variants AS variants USING (variant_id)
-LEFT JOIN furthest USING (case_id)
+LEFT JOIN temp.int_variant_furthest AS furthest USING (variant_id)
 LEFT JOIN late USING (case_id)
 ORDER BY paths.case_id;
 
@@ -112,10 +122,6 @@ WITH totals AS (
 
 last_step AS (
     SELECT max(step_no) AS last_step_no FROM meta.happy_path_steps
-),
-
-furthest AS (
-    SELECT case_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY case_id
 ),
 
 per_step AS (
@@ -132,12 +138,14 @@ per_step AS (
 ),
 
 skipped AS (
-    SELECT steps.step_no, count(*) AS skipped
+    -- journeys that reached a later step without this one
+    SELECT steps.step_no, sum(variants.n_cases) AS skipped
     FROM meta.happy_path_steps AS steps
-    INNER JOIN furthest ON furthest.furthest_step > steps.step_no
+    INNER JOIN temp.int_variant_furthest AS furthest ON furthest.furthest_step > steps.step_no
+    INNER JOIN mining.variants AS variants USING (variant_id)
     WHERE NOT EXISTS (
         SELECT 1 FROM temp.int_step_reached AS reached
-        WHERE reached.case_id = furthest.case_id AND reached.step_no = steps.step_no
+        WHERE reached.variant_id = furthest.variant_id AND reached.step_no = steps.step_no
     )
     GROUP BY steps.step_no
 )
@@ -147,7 +155,7 @@ SELECT
     steps.label AS step,
     steps.activities,
     coalesce(per_step.reached, 0) AS reached,
-    coalesce(skipped.skipped, 0) AS skipped,
+    coalesce(skipped.skipped, 0)::BIGINT AS skipped,
     CASE WHEN steps.step_no = last_step.last_step_no THEN 0 ELSE coalesce(per_step.stopped, 0) END AS dropped,
     CASE WHEN steps.step_no < last_step.last_step_no
         THEN 1 - coalesce(per_step.stopped, 0) / nullif(per_step.reached, 0) END AS conversion_to_next,

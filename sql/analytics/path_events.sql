@@ -1,12 +1,21 @@
--- grain: one event of an activity on the happy path's required steps (the funnel's input)
+-- grain: one position of one variant holding an activity of the happy path's required steps
+-- (the funnel's input). Which steps a journey reaches, and where, depends only on its activity
+-- sequence: the reach is found once per variant, then spread to its journeys with their times.
 CREATE OR REPLACE TEMP TABLE int_path_events AS
-SELECT case_id, activity, ordinal, ts
-FROM mining.journey_events
+WITH positions AS (
+    SELECT
+        variant_id,
+        unnest(activities) AS activity,
+        unnest(range(1, len(activities) + 1)) AS ordinal
+    FROM mining.variants
+)
+
+SELECT variant_id, activity, ordinal
+FROM positions
 WHERE activity IN (SELECT unnest(activities) FROM meta.happy_path_steps);
 
 CREATE OR REPLACE TEMP TABLE int_step_reached (
-    case_id VARCHAR,
+    variant_id VARCHAR,
     step_no BIGINT,
-    reached_ordinal BIGINT,
-    reached_at TIMESTAMPTZ
+    reached_ordinal BIGINT
 );

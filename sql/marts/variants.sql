@@ -8,6 +8,7 @@ WITH paths AS (
         max(ts) AS ended_at,
         count(*) AS n_events,
         list(activity ORDER BY ordinal) AS activities,
+        list(ts ORDER BY ordinal) AS timestamps,
         bool_or(activity = {{ goal }}) AS reached_goal
     FROM mining.journey_events
     GROUP BY case_id
@@ -22,6 +23,7 @@ SELECT
     date_diff('microsecond', started_at, ended_at) / 1e6 AS duration_s,
     n_events,
     activities,
+    timestamps,
     substr(md5(array_to_string(activities, chr(31))), 1, 16) AS variant_id,
     reached_goal
 FROM paths;

@@ -144,6 +144,53 @@ def test_unknown_activity_is_inserted(model: ProcessModel, hp: HappyPath) -> Non
     assert deviations(alignment, hp) == [("inserted", "churn_call", 3)]
 
 
+def test_unknown_activities_cost_one_log_move_each_wherever_they_are(
+    model: ProcessModel, hp: HappyPath
+) -> None:
+    # unknown activities are aligned through the trace's projection onto the model
+    trace = ["churn_call", "signed_up", "churn_call", "invited", "reported", "nps", "upgraded"]
+    alignment = align_one(trace, model)
+    assert (alignment.cost, alignment.fitness) == (5, 1 - 5 / 13)
+    assert alignment.trace == tuple(trace)
+    assert deviations(alignment, hp) == [
+        ("inserted", "churn_call", 1),
+        ("inserted", "churn_call", 3),
+        ("skipped", "onboarded", 4),
+        ("inserted", "nps", 6),
+        ("skipped", "report_viewed", 7),
+    ]
+
+
+def test_variants_sharing_a_projection_get_pm4pys_cost_and_fitness(model: ProcessModel) -> None:
+    import pm4py
+    from pm4py.algo.conformance.alignments.petri_net import algorithm as pm4py_alignments
+
+    traces = [
+        ["signed_up", "x", "invited", "reported", "upgraded"],
+        ["y", "signed_up", "invited", "y", "reported", "upgraded", "z"],
+        ["signed_up", "invited", "reported", "upgraded"],
+    ]
+    ours = align_variants(variant_log(*traces), model)
+    log = pm4py.format_dataframe(
+        pd.DataFrame(
+            {
+                "case": [str(i) for i, t in enumerate(traces) for _ in t],
+                "activity": [a for t in traces for a in t],
+                "ts": pd.Timestamp("2025-01-01")
+                + pd.to_timedelta([j for t in traces for j in range(len(t))], unit="s"),
+            }
+        ),
+        case_id="case",
+        activity_key="activity",
+        timestamp_key="ts",
+    )
+    theirs = pm4py_alignments.apply(
+        pm4py.convert_to_event_log(log), model.net, model.initial_marking, model.final_marking
+    )
+    assert [a.fitness for a in ours] == [t["fitness"] for t in theirs]
+    assert [a.cost for a in ours] == [t["cost"] // 10_000 for t in theirs]
+
+
 def test_step_done_twice_is_repeated(model: ProcessModel, hp: HappyPath) -> None:
     trace = [*PERFECT[:2], "onboarded", *PERFECT[2:]]
     alignment = align_one(trace, model)

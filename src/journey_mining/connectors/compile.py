@@ -57,6 +57,8 @@ class CompiledSource:
     ``columns`` are the source columns (or JSON paths) the preset reads; each is read once,
     as trimmed text, into the field ``_f<n>``. The other expressions refer to those
     fields only, so ``canonical_sql`` costs one pass (and, for JSON lines, one parse).
+    ``ts`` parses the timestamp's text; ``ts_typed`` reads a column that is already a
+    timestamp or date (Parquet) by its type, without a round trip through text.
     """
 
     source: str
@@ -66,6 +68,8 @@ class CompiledSource:
     event_id: str
     ts: str
     ts_text: str
+    ts_column: str
+    ts_typed: dict[str, str]
     sequence: str
     source_activity: str
     channel: str
@@ -101,6 +105,7 @@ class CompiledSource:
             self.columns,
             self.event_id,
             self.ts,
+            sorted(self.ts_typed.items()),
             self.sequence,
             self.source_activity,
             self.channel,
@@ -110,12 +115,17 @@ class CompiledSource:
         ]
         return hashlib.sha256(json.dumps(definition).encode("utf-8")).hexdigest()
 
-    def canonical_sql(self, relation: str, available: set[str] | None = None) -> str:
+    def canonical_sql(self, relation: str, types: dict[str, str] | None = None) -> str:
         """``relation``'s rows with the canonical columns added (``_jm_event_id``, ``_jm_ts``, …).
 
-        ``available``: the relation's columns, when some the preset reads may be absent (a
-        CSV without an optional column): those read as NULL.
+        ``types``: the relation's columns and their DuckDB types, when known. A column the
+        preset reads but the relation lacks (a CSV without an optional column) reads as
+        NULL; a timestamp column typed as a timestamp or date is read as such.
         """
+        available = None if types is None else set(types)
+        ts = self.ts
+        if types is not None and types.get(self.ts_column) in self.ts_typed:
+            ts = self.ts_typed[types[self.ts_column]]
         if self.format == "jsonl":
             paths = ", ".join(quote_literal(_json_path(c)) for c in self.columns)
             values = (
@@ -139,7 +149,7 @@ class CompiledSource:
         )
         field_list = "".join(f", {f}" for f in fields)
         return (
-            f"SELECT *, {self.event_id} AS _jm_event_id, {self.ts} AS _jm_ts, "
+            f"SELECT *, {self.event_id} AS _jm_event_id, {ts} AS _jm_ts, "
             f"{self.sequence} AS _jm_source_seq, {self.source_activity} AS _jm_source_activity, "
             f"{self.channel} AS _jm_source_channel, {self.account} AS _jm_account_name, "
             f"{self.is_event} AS _jm_is_event, {identifiers} "
@@ -232,6 +242,26 @@ def timestamp_expression(text: str, fmt: str, timezone: str) -> str:
     return f"timezone({zone}, {parsed})"
 
 
+def typed_timestamp_expressions(column: str, timezone: str) -> dict[str, str]:
+    """How a column already typed as a timestamp or date becomes a UTC TIMESTAMPTZ, per type.
+
+    Naive timestamps and dates take ``timezone``, as naive text does.
+
+    Example:
+        >>> typed_timestamp_expressions("ts", "UTC")["TIMESTAMP WITH TIME ZONE"]
+        '"ts"'
+    """
+    if not _TZ_PATTERN.match(timezone):
+        raise ValueError(f"time zone {timezone!r} is not an IANA name like Europe/Amsterdam")
+    value = quote_identifier(column)
+    naive = f"timezone({quote_literal(timezone)}, CAST({value} AS TIMESTAMP))"
+    expressions = {"TIMESTAMP WITH TIME ZONE": value, "DATE": naive}
+    expressions.update(
+        {kind: naive for kind in ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")}
+    )
+    return expressions
+
+
 def compile_source(
     source: str,
     preset: ConnectorPreset,
@@ -247,13 +277,19 @@ def compile_source(
     check_name(source, "source name")
     fields = _Fields()
     ts_text = fields.ref(preset.timestamp.column)
-    ts = timestamp_expression(
-        ts_text, preset.timestamp.format, timezone or preset.timestamp.timezone
+    zone = timezone or preset.timestamp.timezone
+    ts = timestamp_expression(ts_text, preset.timestamp.format, zone)
+    ts_typed = (
+        typed_timestamp_expressions(preset.timestamp.column, zone)
+        if preset.format == "parquet" and preset.timestamp.format == "iso"
+        else {}
     )
     offset_text = None
     if preset.timestamp.offset_ms_column is not None:
         offset_text = fields.ref(preset.timestamp.offset_ms_column)
-        ts = f"({ts} + {offset_ms_expression(offset_text)})"
+        offset = offset_ms_expression(offset_text)
+        ts = f"({ts} + {offset})"
+        ts_typed = {kind: f"({expr} + {offset})" for kind, expr in ts_typed.items()}
     identifiers: dict[str, str] = {}
     for kind, column in preset.identifiers.items():
         value = fields.ref(column)
@@ -288,6 +324,8 @@ def compile_source(
         event_id=event_id,
         ts=ts,
         ts_text=ts_text,
+        ts_column=preset.timestamp.column,
+        ts_typed=ts_typed,
         sequence=sequence,
         source_activity=activity,
         channel=channel,

@@ -116,10 +116,11 @@ def _cannot_read(preset: ConnectorPreset, path: Path, err: duckdb.Error) -> Sour
 
 
 def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -> int:
-    """Make ``_landing`` the file's rows as text with true 1-based data row numbers (``_row``).
+    """Make ``_landing`` the file's rows with true 1-based data row numbers (``_row``).
 
     Returns the number of rows the reader rejected as malformed (left in ``_rejected``).
-    A Parquet file is read where it lies (a view: its row numbers are the file's own);
+    A Parquet file is read where it lies, with its own column types (a view: its row
+    numbers are the file's own);
     a CSV or JSON lines file is read once into a temp table, so the reader's rejects can
     be collected and the remaining rows numbered around them.
     """
@@ -127,7 +128,7 @@ def _land(con: duckdb.DuckDBPyConnection, preset: ConnectorPreset, path: Path) -
         try:
             con.execute(
                 "CREATE OR REPLACE TEMP VIEW _landing AS "
-                "SELECT COLUMNS(lambda c: c <> 'file_row_number')::VARCHAR, file_row_number + 1 AS _row "
+                "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row "
                 f"FROM read_parquet({quote_literal(str(path))}, file_row_number = true)"
             )
         except duckdb.Error as err:

@@ -31,56 +31,73 @@ from journey_mining.errors import MissingColumn, SourceError
 META_COLUMNS = ("_file", "_row", "_load_id")
 
 
-def landed_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The source columns of ``_landing`` (without the bookkeeping ones)."""
-    rows = con.execute("SELECT column_name FROM (DESCRIBE _landing)").fetchall()
-    return [str(r[0]) for r in rows if r[0] not in META_COLUMNS]
+def landed_columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The source columns of ``_landing`` (without the bookkeeping ones) and their types."""
+    rows = con.execute("SELECT column_name, column_type FROM (DESCRIBE _landing)").fetchall()
+    return {str(r[0]): str(r[1]) for r in rows if r[0] not in META_COLUMNS}
 
 
-def check_required(preset: ConnectorPreset, columns: list[str], origin: str) -> None:
+def check_required(
+    preset: ConnectorPreset, columns: list[str] | dict[str, str], origin: str
+) -> None:
     """Stop the source when a column the preset needs is absent, naming it and the origin."""
     if preset.format in ("jsonl", "xes"):
         return  # keys vary per line/event; a missing value is quarantined per row instead
     missing = [c for c in preset.required_columns() if c not in columns]
     if missing:
         raise MissingColumn(
-            f"{origin}: required column {missing[0]!r} is missing (found {columns}). "
+            f"{origin}: required column {missing[0]!r} is missing (found {list(columns)}). "
             f"Fix: export the data with that column, or map preset {preset.name!r} to the "
             "column it has."
         )
 
 
-def _raw_columns(con: duckdb.DuckDBPyConnection, source: str) -> list[str]:
-    return [
-        str(r[0])
+def _raw_columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """``raw.<source>``'s columns and their types, in table order (empty when it does not exist)."""
+    return {
+        str(r[0]): str(r[1])
         for r in con.execute(
-            "SELECT column_name FROM information_schema.columns "
+            "SELECT column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
             [source],
         ).fetchall()
-    ]
+    }
 
 
-def _source_columns(raw_columns: list[str]) -> list[str]:
+def _source_columns(raw_columns: dict[str, str]) -> dict[str, str]:
     """The source's own columns among ``raw.<source>``'s (not bookkeeping, not canonical)."""
-    return [c for c in raw_columns if c not in META_COLUMNS and not c.startswith(CANONICAL_PREFIX)]
+    return {
+        c: kind
+        for c, kind in raw_columns.items()
+        if c not in META_COLUMNS and not c.startswith(CANONICAL_PREFIX)
+    }
 
 
 def ensure_raw_table(
-    con: duckdb.DuckDBPyConnection, source: str, columns: list[str], compiled: CompiledSource
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    columns: dict[str, str],
+    compiled: CompiledSource,
 ) -> None:
-    """Create ``raw.<source>`` or add the columns a newer batch brought (schema drift)."""
-    present = set(_raw_columns(con, source))
+    """Create ``raw.<source>`` or adapt it to a newer batch's columns (schema drift).
+
+    Columns keep the type they landed with (text for CSV, JSON lines, XES and SQL sources;
+    Parquet's own types). A new column is added; a column that lands with another type than
+    before becomes text, which holds both.
+    """
+    present = _raw_columns(con, source)
     if not present:
-        defs = [f"{quote_identifier(c)} VARCHAR" for c in columns]
+        defs = [f"{quote_identifier(c)} {kind}" for c, kind in columns.items()]
         defs += ["_file VARCHAR", "_row BIGINT", "_load_id VARCHAR"]
         defs += [f"{name} {kind}" for name, kind in compiled.canonical_columns().items()]
         con.execute(f"CREATE TABLE raw.{source} ({', '.join(defs)})")
         _store_fingerprint(con, source, compiled)
         return
-    for column in columns:
+    for column, kind in columns.items():
         if column not in present:
-            con.execute(f"ALTER TABLE raw.{source} ADD COLUMN {quote_identifier(column)} VARCHAR")
+            con.execute(f"ALTER TABLE raw.{source} ADD COLUMN {quote_identifier(column)} {kind}")
+        elif present[column] != kind and present[column] != "VARCHAR":
+            con.execute(f"ALTER TABLE raw.{source} ALTER {quote_identifier(column)} TYPE VARCHAR")
 
 
 def _store_fingerprint(
@@ -114,7 +131,7 @@ def refresh_canonical(
     relation = f"(SELECT {kept}_file, _row, _load_id FROM raw.{source})"
     con.execute(
         f"CREATE OR REPLACE TABLE raw.{source} AS SELECT {kept}_file, _row, _load_id, {canonical} "
-        f"FROM ({compiled.canonical_sql(relation, available=set(columns))})"
+        f"FROM ({compiled.canonical_sql(relation, types=columns)})"
     )
     _store_fingerprint(con, source, compiled)
     return True
@@ -144,11 +161,13 @@ def store_landed(
         pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
         raw_row = f"json_object({pairs})::VARCHAR"
     canonical = compiled.canonical_sql(
-        f"(SELECT *, {quote_literal(origin)} AS _file FROM _landing)", available=set(columns)
+        f"(SELECT *, {quote_literal(origin)} AS _file FROM _landing)", types=columns
     )
+    landed = "".join(f"{quote_identifier(c)}, " for c in columns)
+    canonical_columns = ", ".join(compiled.canonical_columns())
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _checked AS "
-        f"SELECT *, {compiled.reject_reason} AS _reason FROM ({canonical})"
+        f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT {landed}_row, {canonical_columns}, "
+        f"{compiled.reject_reason} AS _reason FROM ({canonical})"
     )
     con.execute(
         "INSERT INTO mining.quarantine "
@@ -156,8 +175,13 @@ def store_landed(
         [source, origin, load_id, run_id],
     )
     ensure_raw_table(con, source, columns, compiled)
-    selected = "".join(f"{quote_identifier(c)}, " for c in columns)
-    canonical_columns = ", ".join(compiled.canonical_columns())
+    raw_types = _raw_columns(con, source)
+    selected = "".join(
+        f"CAST({quote_identifier(c)} AS {raw_types[c]}) AS {quote_identifier(c)}, "
+        if raw_types[c] != kind
+        else f"{quote_identifier(c)}, "
+        for c, kind in columns.items()
+    )
     con.execute(
         f"INSERT INTO raw.{source} BY NAME SELECT {selected}? AS _file, _row, ? AS _load_id, "
         f"{canonical_columns} FROM _checked WHERE _reason IS NULL",

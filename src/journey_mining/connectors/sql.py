@@ -592,7 +592,7 @@ def _load(
         columns, _ = next(stream)
         _checked_columns(columns, name)
         check_required(preset, columns, origin)
-        ensure_raw_table(con, name, columns, compiled)
+        ensure_raw_table(con, name, dict.fromkeys(columns, "VARCHAR"), compiled)
         cursor_at = _cursor_index(columns, sql.cursor, name) if sql.cursor is not None else None
         for _, rows in stream:
             batch = _batch_table(columns, rows, read + 1)
