@@ -76,8 +76,11 @@ def run(
     warehouse: str | Path | None = None,
     outputs_dir: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    memory_limit: str | None = None,
 ) -> RunResult:
     """Run a declared pipeline (YAML file) end to end.
+
+    ``memory_limit`` (``"2GB"``) overrides the pipeline's cap on DuckDB's memory.
 
     Example:
         >>> jm.run("pipelines/demo.yaml", data_dir="journey-mining-demo/exports")  # doctest: +SKIP
@@ -89,6 +92,7 @@ def run(
         warehouse=Path(warehouse) if warehouse else None,
         outputs_dir=Path(outputs_dir) if outputs_dir else None,
         progress=progress,
+        memory_limit=memory_limit,
     )
 
 

@@ -118,12 +118,23 @@ def run(
     outputs_dir: Annotated[
         Path | None, typer.Option(help="Folder for the discovered BPMN model.")
     ] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(
+            help="Cap on DuckDB's memory, e.g. 2GB (default: the pipeline's, or 80% of RAM)."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the run table.")] = False,
 ) -> None:
     """Run a declared pipeline: ingest → stitch → journeys → mine → compare → write tables."""
     with _clear_errors(), _status() as say:
         result = api.run(
-            pipeline, data_dir=data_dir, warehouse=warehouse, outputs_dir=outputs_dir, progress=say
+            pipeline,
+            data_dir=data_dir,
+            warehouse=warehouse,
+            outputs_dir=outputs_dir,
+            progress=say,
+            memory_limit=memory_limit,
         )
     _print_run(result)
     if not quiet:

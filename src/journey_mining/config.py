@@ -31,6 +31,22 @@ NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 # no quotes, backslashes or control characters, so it can be quoted safely in SQL.
 _COLUMN_PATTERN = re.compile(r"^[^\"'\\\x00-\x1f\x7f]{1,200}$")
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
+_MEMORY_PATTERN = re.compile(r"^\d+(\.\d+)?\s?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+
+
+def check_memory_limit(value: str) -> str:
+    """Validate a memory size for DuckDB's ``memory_limit``, such as ``2GB`` or ``512MiB``.
+
+    Example:
+        >>> check_memory_limit("2GB")
+        '2GB'
+    """
+    if not _MEMORY_PATTERN.match(value):
+        raise ConfigError(
+            f"memory limit {value!r} is not a size. Fix: write a number and a unit, "
+            "like 2GB, 1.5GB or 512MB."
+        )
+    return value
 
 
 def check_name(value: str, what: str) -> str:
@@ -277,7 +293,18 @@ class PipelineConfig(_Strict):
     happy_path: str | None = None
     goal: str | None = None
     discovery_noise: float = Field(default=0.0, ge=0.0, lt=1.0)
+    memory_limit: str | None = None
     base_dir: Path = Path(".")
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _check_memory_limit(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check_memory_limit(value)
+        except ConfigError as err:
+            raise ValueError(str(err)) from None
 
     @model_validator(mode="after")
     def _check_sources(self) -> PipelineConfig:

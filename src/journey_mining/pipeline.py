@@ -21,7 +21,12 @@ import pandas as pd
 from pydantic import BaseModel
 
 from journey_mining.analytics.friction import build_friction
-from journey_mining.config import ActivityMapping, PipelineConfig, resolve_preset
+from journey_mining.config import (
+    ActivityMapping,
+    PipelineConfig,
+    check_memory_limit,
+    resolve_preset,
+)
 from journey_mining.connectors.compile import (
     ROW_IDENTITY,
     CompiledSource,
@@ -304,8 +309,13 @@ def run_pipeline(
     warehouse: Path | None = None,
     outputs_dir: Path | None = None,
     progress: Progress | None = None,
+    memory_limit: str | None = None,
 ) -> RunResult:
-    """Run ``pipeline`` end to end and return what it did (see the module doc)."""
+    """Run ``pipeline`` end to end and return what it did (see the module doc).
+
+    ``memory_limit`` (or the pipeline's ``memory_limit``), such as ``2GB``, caps DuckDB's
+    memory; beyond it DuckDB spills to a temporary folder beside the warehouse.
+    """
     say = progress or (lambda _message: None)
     data_root = Path(data_dir or pipeline.data_dir)
     warehouse_path = Path(warehouse or pipeline.warehouse)
@@ -320,7 +330,8 @@ def run_pipeline(
         )
         for s in pipeline.sources
     }
-    con = connect(warehouse_path)
+    limit = memory_limit or pipeline.memory_limit
+    con = connect(warehouse_path, memory_limit=check_memory_limit(limit) if limit else None)
     run_id = new_run_id()
     loads: list[SourceLoad] = []
     try:

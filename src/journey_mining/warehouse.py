@@ -22,8 +22,14 @@ SCHEMAS = ("raw", "meta", "staging", "mining")
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (or create) the warehouse file with UTC sessions and the project's schemas."""
+def connect(
+    path: str | Path, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the warehouse file with UTC sessions and the project's schemas.
+
+    ``memory_limit`` (an already validated size such as ``2GB``) caps DuckDB's memory; work
+    beyond it spills to ``<warehouse>.tmp``.
+    """
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).is_file():
         raise WarehouseError(
@@ -39,6 +45,8 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
             f"cannot open warehouse {target!r}: {err}. Fix: close other programs using it."
         ) from None
     con.execute("SET TimeZone = 'UTC'")
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
