@@ -210,14 +210,16 @@ def _load_xes_file(
     loaded = quarantined = 0
     for batch in iter_xes_batches(path):
         con.register("_xes_batch", batch)
-        con.execute("CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM _xes_batch")
-        con.unregister("_xes_batch")
-        batch_loaded, batch_quarantined = store_landed(
-            con, source, preset, compiled, relative, load_id, run_id
-        )
+        try:
+            con.execute("CREATE OR REPLACE TEMP VIEW _landing AS SELECT * FROM _xes_batch")
+            batch_loaded, batch_quarantined = store_landed(
+                con, source, preset, compiled, relative, load_id, run_id
+            )
+        finally:
+            con.unregister("_xes_batch")
         loaded += batch_loaded
         quarantined += batch_quarantined
-    con.execute("DROP TABLE IF EXISTS _landing")
+    con.execute("DROP VIEW IF EXISTS _landing")
     return FileLoad(
         path=relative,
         status="loaded",

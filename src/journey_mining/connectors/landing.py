@@ -165,15 +165,17 @@ def store_landed(
     )
     landed = "".join(f"{quote_identifier(c)}, " for c in columns)
     canonical_columns = ", ".join(compiled.canonical_columns())
+    # A view, read twice: a temp table created and dropped per batch would stay in memory
+    # until the load's transaction commits (kept for a rollback).
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _checked AS SELECT {landed}_row, {canonical_columns}, "
+        f"CREATE OR REPLACE TEMP VIEW _checked AS SELECT {landed}_row, {canonical_columns}, "
         f"{compiled.reject_reason} AS _reason FROM ({canonical})"
     )
-    con.execute(
+    quarantined = con.execute(
         "INSERT INTO mining.quarantine "
         f"SELECT ?, ?, _row, _reason, {raw_row}, ?, ? FROM _checked WHERE _reason IS NOT NULL",
         [source, origin, load_id, run_id],
-    )
+    ).fetchone()
     ensure_raw_table(con, source, columns, compiled)
     raw_types = _raw_columns(con, source)
     selected = "".join(
@@ -182,15 +184,11 @@ def store_landed(
         else f"{quote_identifier(c)}, "
         for c, kind in columns.items()
     )
-    con.execute(
+    loaded = con.execute(
         f"INSERT INTO raw.{source} BY NAME SELECT {selected}? AS _file, _row, ? AS _load_id, "
         f"{canonical_columns} FROM _checked WHERE _reason IS NULL",
         [origin, load_id],
-    )
-    counts = con.execute(
-        "SELECT count(*) FILTER (WHERE _reason IS NULL), count(*) FILTER (WHERE _reason IS NOT NULL) "
-        "FROM _checked"
     ).fetchone()
-    assert counts is not None
-    con.execute("DROP TABLE _checked")
-    return int(counts[0]), int(counts[1])
+    con.execute("DROP VIEW _checked")
+    assert loaded is not None and quarantined is not None
+    return int(loaded[0]), int(quarantined[0])

@@ -598,14 +598,12 @@ def _load(
             batch = _batch_table(columns, rows, read + 1)
             con.register(_BATCH_TABLE, batch)
             try:
-                con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM {_BATCH_TABLE}"
+                con.execute(f"CREATE OR REPLACE TEMP VIEW _landing AS SELECT * FROM {_BATCH_TABLE}")
+                batch_loaded, batch_quarantined = store_landed(
+                    con, name, preset, compiled, origin, load_id, run_id
                 )
             finally:
                 con.unregister(_BATCH_TABLE)
-            batch_loaded, batch_quarantined = store_landed(
-                con, name, preset, compiled, origin, load_id, run_id
-            )
             read += len(rows)
             loaded += batch_loaded
             quarantined += batch_quarantined
@@ -619,7 +617,7 @@ def _load(
                     highest = CursorValue.of(sql.cursor, last)
             if on_batch is not None:
                 on_batch(read)
-    con.execute("DROP TABLE IF EXISTS _landing")
+    con.execute("DROP VIEW IF EXISTS _landing")
     if after is None:
         _store_cursor(con, name, None)  # a full read starts from no cursor
     if sql.cursor is not None and highest is not None and highest != after:
