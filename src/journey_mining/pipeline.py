@@ -198,8 +198,8 @@ def _write_declarations(
 
 
 STAGED_COLUMNS = (
-    "source, source_rank, system, file, row_no, event_id, ts, source_seq, source_activity, "
-    "source_channel, account_name, is_event"
+    "source, system, file, row_no, event_id, ts, source_seq, source_activity, source_channel, "
+    "account_name, is_event"
 )
 
 
@@ -248,8 +248,8 @@ def _stage_sources(
         kinds = [kind for kind in c.identifiers if kind in pipeline.identity.link_on]
         if kinds:
             rows.append(
-                f"SELECT {STAGED_COLUMNS.replace('source_rank', f'{rank} AS source_rank')}, "
-                f"{_anchor_columns(kinds)} FROM staging.stg_{source.name}"
+                f"SELECT {STAGED_COLUMNS}, {rank} AS source_rank, {_anchor_columns(kinds)} "
+                f"FROM staging.stg_{source.name}"
             )
     if not rows and not any(table_exists(con, f"raw.{s.name}") for s in pipeline.sources):
         raise JourneyMiningError(
