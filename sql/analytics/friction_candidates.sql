@@ -50,39 +50,64 @@ SELECT
 FROM temp.int_friction_windows
 WHERE wait_s IS NOT NULL;
 
--- grain: one candidate finding
-CREATE OR REPLACE TEMP TABLE int_friction_candidates AS
-WITH journeys AS (
-    SELECT case_id, reached_goal FROM temp.int_journey_paths
-),
+-- grain: one hand-off between two teams in one journey (consecutive events of different
+-- teams), with the next step's time window and whether the journey reached the goal
+CREATE OR REPLACE TEMP TABLE int_friction_handoffs AS
+SELECT
+    events.case_id,
+    events.team AS from_team,
+    events.next_team AS to_team,
+    events.activity AS from_activity,
+    events.next_activity AS to_activity,
+    date_diff('microsecond', events.ts, events.next_ts) / 1e6 AS wait_s,
+    steps.within_s
+FROM mining.journey_events AS events
+LEFT JOIN (
+    SELECT unnest(activities) AS activity, within_s FROM meta.happy_path_steps
+) AS steps ON steps.activity = events.next_activity
+WHERE events.team IS NOT NULL AND events.next_team IS NOT NULL
+    AND events.team <> events.next_team;
 
-population AS (
-    SELECT count(*) AS n_population, count(*) FILTER (WHERE reached_goal) AS n_population_goal
-    FROM journeys
-),
+-- grain: one candidate finding. One statement per kind of finding, so the memory each needs
+-- is freed before the next (a single query would hold every join's table at once).
+CREATE OR REPLACE TEMP TABLE int_friction_candidates (
+    kind VARCHAR,
+    "where" VARCHAR,
+    activity VARCHAR,
+    deviation_kind VARCHAR,
+    n_cases BIGINT,
+    n_goal BIGINT,
+    n_population BIGINT,
+    n_population_goal BIGINT,
+    median_wait_s DOUBLE,
+    baseline_wait_s DOUBLE
+);
 
 -- 1. deviations: journeys showing a kind of deviation at an activity, against all others
-deviation_findings AS (
-    SELECT
-        'deviation' AS kind,
-        deviations.kind || ' ' || deviations.activity AS "where",
-        deviations.activity,
-        deviations.kind AS deviation_kind,
-        count(*) AS n_cases,
-        count(*) FILTER (WHERE journeys.reached_goal) AS n_goal,
-        any_value(population.n_population) AS n_population,
-        any_value(population.n_population_goal) AS n_population_goal,
-        NULL::DOUBLE AS median_wait_s,
-        NULL::DOUBLE AS baseline_wait_s
-    FROM temp.int_case_deviations AS deviations
-    INNER JOIN journeys USING (case_id)
-    CROSS JOIN population
-    GROUP BY deviations.kind, deviations.activity
-),
+INSERT INTO temp.int_friction_candidates BY NAME
+WITH population AS (
+    SELECT count(*) AS n_population, count(*) FILTER (WHERE reached_goal) AS n_population_goal
+    FROM temp.int_journey_paths
+)
+
+SELECT
+    'deviation' AS kind,
+    deviations.kind || ' ' || deviations.activity AS "where",
+    deviations.activity,
+    deviations.kind AS deviation_kind,
+    count(*) AS n_cases,
+    count(*) FILTER (WHERE paths.reached_goal) AS n_goal,
+    any_value(population.n_population) AS n_population,
+    any_value(population.n_population_goal) AS n_population_goal
+FROM temp.int_case_deviations AS deviations
+INNER JOIN temp.int_journey_paths AS paths USING (case_id)
+CROSS JOIN population
+GROUP BY deviations.kind, deviations.activity;
 
 -- 2. off-path activities that happen while a journey waits for a step: "ticket_opened before
 --    onboarding_completed", compared with the journeys that waited for that step without it
-window_population AS (
+INSERT INTO temp.int_friction_candidates BY NAME
+WITH window_population AS (
     SELECT
         step_no,
         count(*) AS n_population,
@@ -94,14 +119,14 @@ window_population AS (
 
 interruption_findings AS (
     SELECT
-        interruptions.activity,
-        interruptions.step_no,
-        interruptions.label,
+        activity,
+        step_no,
+        label,
         count(*) AS n_cases,
-        count(*) FILTER (WHERE interruptions.reached_goal) AS n_goal,
-        median(interruptions.wait_s) AS median_wait_s
-    FROM temp.int_friction_interruptions AS interruptions
-    GROUP BY interruptions.activity, interruptions.step_no, interruptions.label
+        count(*) FILTER (WHERE reached_goal) AS n_goal,
+        median(wait_s) AS median_wait_s
+    FROM temp.int_friction_interruptions
+    GROUP BY activity, step_no, label
 ),
 
 -- The same step's median wait for the journeys the activity did not interrupt, without
@@ -123,154 +148,121 @@ interrupted_ranks AS (
     INNER JOIN temp.int_friction_ranked_waits AS ranked USING (case_id, step_no)
 ),
 
-baseline_positions AS (
+baseline_ranks AS (
     SELECT
         findings.activity,
         findings.step_no,
         any_value(window_population.n_waits) - count(interrupted_ranks.rank_gap) AS n_remaining,
-        list(interrupted_ranks.rank_gap) FILTER (WHERE interrupted_ranks.rank_gap IS NOT NULL)
-            AS gaps
+        floor((n_remaining - 1) / 2)::BIGINT AS k_low,
+        ceil((n_remaining - 1) / 2)::BIGINT AS k_high,
+        coalesce(
+            list(interrupted_ranks.rank_gap) FILTER (WHERE interrupted_ranks.rank_gap IS NOT NULL),
+            []
+        ) AS gaps
     FROM interruption_findings AS findings
     INNER JOIN window_population USING (step_no)
     LEFT JOIN interrupted_ranks USING (activity, step_no)
     GROUP BY findings.activity, findings.step_no
 ),
 
-baseline_ranks AS (
+baseline_positions AS (
+    -- the two middle ranks of the remaining waits (equal when their number is odd)
     SELECT
         activity,
         step_no,
-        floor((n_remaining - 1) / 2)::BIGINT AS k_low,
-        ceil((n_remaining - 1) / 2)::BIGINT AS k_high,
-        coalesce(gaps, []) AS gaps
-    FROM baseline_positions
+        unnest([
+            k_low + 1 + len(list_filter(gaps, lambda gap: gap <= k_low)),
+            k_high + 1 + len(list_filter(gaps, lambda gap: gap <= k_high))
+        ]) AS wait_rank,
+        unnest([1, 2]) AS middle
+    FROM baseline_ranks
     WHERE n_remaining > 0
-),
-
-sorted_waits AS (
-    SELECT step_no, list(wait_s ORDER BY wait_rank) AS waits
-    FROM temp.int_friction_ranked_waits
-    GROUP BY step_no
 ),
 
 interruption_baseline AS (
     SELECT
-        ranks.activity,
-        ranks.step_no,
-        sorted_waits.waits[ranks.k_low + 1 + len(list_filter(ranks.gaps, lambda gap: gap <= ranks.k_low))]
-            AS low_wait_s,
-        sorted_waits.waits[ranks.k_high + 1 + len(list_filter(ranks.gaps, lambda gap: gap <= ranks.k_high))]
-            AS high_wait_s
-    FROM baseline_ranks AS ranks
-    INNER JOIN sorted_waits USING (step_no)
-),
+        positions.activity,
+        positions.step_no,
+        any_value(ranked.wait_s) FILTER (WHERE positions.middle = 1) AS low_wait_s,
+        any_value(ranked.wait_s) FILTER (WHERE positions.middle = 2) AS high_wait_s
+    FROM baseline_positions AS positions
+    INNER JOIN temp.int_friction_ranked_waits AS ranked USING (step_no, wait_rank)
+    GROUP BY positions.activity, positions.step_no
+)
 
-during_step_findings AS (
-    SELECT
-        'during_step' AS kind,
-        findings.activity || ' before ' || findings.label AS "where",
-        findings.activity,
-        NULL AS deviation_kind,
-        findings.n_cases,
-        findings.n_goal,
-        window_population.n_population,
-        window_population.n_population_goal,
-        findings.median_wait_s,
-        baseline.low_wait_s + (baseline.high_wait_s - baseline.low_wait_s) * 0.5 AS baseline_wait_s
-    FROM interruption_findings AS findings
-    INNER JOIN window_population USING (step_no)
-    LEFT JOIN interruption_baseline AS baseline USING (activity, step_no)
-),
+SELECT
+    'during_step' AS kind,
+    findings.activity || ' before ' || findings.label AS "where",
+    findings.activity,
+    findings.n_cases,
+    findings.n_goal,
+    window_population.n_population,
+    window_population.n_population_goal,
+    findings.median_wait_s,
+    baseline.low_wait_s + (baseline.high_wait_s - baseline.low_wait_s) * 0.5 AS baseline_wait_s
+FROM interruption_findings AS findings
+INNER JOIN window_population USING (step_no)
+LEFT JOIN interruption_baseline AS baseline USING (activity, step_no);
 
 -- 3. hand-offs between teams slower than the target step's window (or twice the edge's median)
-handoff_transitions AS (
-    SELECT
-        events.case_id,
-        events.team AS from_team,
-        events.next_team AS to_team,
-        events.activity AS from_activity,
-        events.next_activity AS to_activity,
-        date_diff('microsecond', events.ts, events.next_ts) / 1e6 AS wait_s,
-        steps.within_s
-    FROM mining.journey_events AS events
-    LEFT JOIN (
-        SELECT unnest(activities) AS activity, within_s FROM meta.happy_path_steps
-    ) AS steps ON steps.activity = events.next_activity
-    WHERE events.team IS NOT NULL AND events.next_team IS NOT NULL
-        AND events.team <> events.next_team
-),
-
-handoff_thresholds AS (
+INSERT INTO temp.int_friction_candidates BY NAME
+WITH thresholds AS (
     SELECT
         from_activity,
         to_activity,
         coalesce(any_value(within_s), 2 * median(wait_s)) AS threshold_s
-    FROM handoff_transitions
+    FROM temp.int_friction_handoffs
     GROUP BY from_activity, to_activity
 ),
 
 handoff_cases AS (
     SELECT
-        transitions.case_id,
-        transitions.from_team,
-        transitions.to_team,
-        transitions.from_activity,
-        transitions.to_activity,
-        max(transitions.wait_s) AS wait_s,
-        max(transitions.wait_s) > any_value(thresholds.threshold_s) AS slow
-    FROM handoff_transitions AS transitions
-    INNER JOIN handoff_thresholds AS thresholds USING (from_activity, to_activity)
+        handoffs.case_id,
+        handoffs.from_team,
+        handoffs.to_team,
+        handoffs.from_activity,
+        handoffs.to_activity,
+        max(handoffs.wait_s) AS wait_s,
+        max(handoffs.wait_s) > any_value(thresholds.threshold_s) AS slow
+    FROM temp.int_friction_handoffs AS handoffs
+    INNER JOIN thresholds USING (from_activity, to_activity)
     GROUP BY ALL
-),
+)
 
-handoff_findings AS (
-    SELECT
-        'slow_handoff' AS kind,
-        from_activity || ' → ' || to_activity || ' (' || from_team || ' → ' || to_team || ')' AS "where",
-        to_activity AS activity,
-        NULL AS deviation_kind,
-        count(*) FILTER (WHERE slow) AS n_cases,
-        count(*) FILTER (WHERE slow AND journeys.reached_goal) AS n_goal,
-        count(*) AS n_population,
-        count(*) FILTER (WHERE journeys.reached_goal) AS n_population_goal,
-        median(wait_s) FILTER (WHERE slow) AS median_wait_s,
-        median(wait_s) FILTER (WHERE NOT slow) AS baseline_wait_s
-    FROM handoff_cases
-    INNER JOIN journeys USING (case_id)
-    GROUP BY from_team, to_team, from_activity, to_activity
-    HAVING count(*) FILTER (WHERE slow) > 0
-),
+SELECT
+    'slow_handoff' AS kind,
+    from_activity || ' → ' || to_activity || ' (' || from_team || ' → ' || to_team || ')' AS "where",
+    to_activity AS activity,
+    count(*) FILTER (WHERE slow) AS n_cases,
+    count(*) FILTER (WHERE slow AND paths.reached_goal) AS n_goal,
+    count(*) AS n_population,
+    count(*) FILTER (WHERE paths.reached_goal) AS n_population_goal,
+    median(wait_s) FILTER (WHERE slow) AS median_wait_s,
+    median(wait_s) FILTER (WHERE NOT slow) AS baseline_wait_s
+FROM handoff_cases
+INNER JOIN temp.int_journey_paths AS paths USING (case_id)
+GROUP BY from_team, to_team, from_activity, to_activity
+HAVING count(*) FILTER (WHERE slow) > 0;
 
 -- 4. drop-offs along the funnel: journeys that stopped after a step (before the last one),
 --    against the journeys that reached that step and went on
-drop_findings AS (
-    SELECT
-        'drop_off' AS kind,
-        'stopped after ' || steps.label AS "where",
-        steps.label AS activity,
-        NULL AS deviation_kind,
-        count(*) FILTER (WHERE waits.next_step_no IS NULL) AS n_cases,
-        count(*) FILTER (WHERE waits.next_step_no IS NULL AND journeys.reached_goal) AS n_goal,
-        count(*) AS n_population,
-        count(*) FILTER (WHERE journeys.reached_goal) AS n_population_goal,
-        NULL::DOUBLE AS median_wait_s,
-        NULL::DOUBLE AS baseline_wait_s
-    FROM temp.int_step_waits AS waits
-    INNER JOIN meta.happy_path_steps AS steps USING (step_no)
-    INNER JOIN journeys USING (case_id)
-    WHERE steps.step_no < (SELECT max(step_no) FROM meta.happy_path_steps)
-    GROUP BY steps.step_no, steps.label
-    HAVING count(*) FILTER (WHERE waits.next_step_no IS NULL) > 0
-)
-
-SELECT * FROM deviation_findings
-UNION ALL BY NAME
-SELECT * FROM during_step_findings
-UNION ALL BY NAME
-SELECT * FROM handoff_findings
-UNION ALL BY NAME
-SELECT * FROM drop_findings;
+INSERT INTO temp.int_friction_candidates BY NAME
+SELECT
+    'drop_off' AS kind,
+    'stopped after ' || steps.label AS "where",
+    steps.label AS activity,
+    count(*) FILTER (WHERE waits.next_step_no IS NULL) AS n_cases,
+    count(*) FILTER (WHERE waits.next_step_no IS NULL AND paths.reached_goal) AS n_goal,
+    count(*) AS n_population,
+    count(*) FILTER (WHERE paths.reached_goal) AS n_population_goal
+FROM temp.int_step_waits AS waits
+INNER JOIN meta.happy_path_steps AS steps USING (step_no)
+INNER JOIN temp.int_journey_paths AS paths USING (case_id)
+WHERE steps.step_no < (SELECT max(step_no) FROM meta.happy_path_steps)
+GROUP BY steps.step_no, steps.label
+HAVING count(*) FILTER (WHERE waits.next_step_no IS NULL) > 0;
 
 DROP TABLE temp.int_friction_windows;
 DROP TABLE temp.int_friction_interruptions;
 DROP TABLE temp.int_friction_ranked_waits;
+DROP TABLE temp.int_friction_handoffs;

@@ -213,7 +213,7 @@ def _load_xes_file(
         try:
             con.execute("CREATE OR REPLACE TEMP VIEW _landing AS SELECT * FROM _xes_batch")
             batch_loaded, batch_quarantined = store_landed(
-                con, source, preset, compiled, relative, load_id, run_id, batch=True
+                con, source, preset, compiled, relative, load_id, run_id
             )
         finally:
             con.unregister("_xes_batch")

@@ -145,15 +145,12 @@ def store_landed(
     origin: str,
     load_id: str,
     run_id: str,
-    *,
-    batch: bool = False,
 ) -> tuple[int, int]:
     """Check ``_landing`` and move its rows to raw or quarantine; return (loaded, quarantined).
 
-    The checked rows (canonical values and reject reason) feed two inserts. A whole file's
-    are computed once into a temp table; a ``batch`` of a streamed source's reads them
-    through a view, computed for each insert: a temp table per batch would be kept in
-    memory until the load's transaction commits (for a rollback), growing with the source.
+    The checked rows (canonical values and reject reason) are a view that each of the two
+    inserts computes: a temp table would be kept in memory until the load's transaction
+    commits (for a rollback), for every file and batch of the source.
     """
     columns = landed_columns(con)
     clashing = [c for c in columns if c.startswith(CANONICAL_PREFIX)]
@@ -173,9 +170,8 @@ def store_landed(
     )
     landed = "".join(f"{quote_identifier(c)}, " for c in columns)
     canonical_columns = ", ".join(compiled.canonical_columns())
-    relation = "VIEW" if batch else "TABLE"
     con.execute(
-        f"CREATE OR REPLACE TEMP {relation} _checked AS SELECT {landed}_row, {canonical_columns}, "
+        f"CREATE OR REPLACE TEMP VIEW _checked AS SELECT {landed}_row, {canonical_columns}, "
         f"{compiled.reject_reason} AS _reason FROM ({canonical})"
     )
     quarantined = con.execute(
@@ -196,6 +192,6 @@ def store_landed(
         f"{canonical_columns} FROM _checked WHERE _reason IS NULL",
         [origin, load_id],
     ).fetchone()
-    con.execute(f"DROP {relation} _checked")
+    con.execute("DROP VIEW _checked")
     assert loaded is not None and quarantined is not None
     return int(loaded[0]), int(quarantined[0])

@@ -600,7 +600,7 @@ def _load(
             try:
                 con.execute(f"CREATE OR REPLACE TEMP VIEW _landing AS SELECT * FROM {_BATCH_TABLE}")
                 batch_loaded, batch_quarantined = store_landed(
-                    con, name, preset, compiled, origin, load_id, run_id, batch=True
+                    con, name, preset, compiled, origin, load_id, run_id
                 )
             finally:
                 con.unregister(_BATCH_TABLE)
