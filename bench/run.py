@@ -158,7 +158,13 @@ def run_floor(parquet: Path, log_dir: Path, timeout: float) -> dict[str, Any]:
 
 
 def run_ours(
-    data_dir: Path, log_dir: Path, timeout: float, fresh: bool, label: str, profile: Path | None
+    data_dir: Path,
+    log_dir: Path,
+    timeout: float,
+    fresh: bool,
+    label: str,
+    profile: Path | None,
+    memory_limit: str | None = None,
 ) -> dict[str, Any]:
     args = [
         "ours",
@@ -169,6 +175,8 @@ def run_ours(
     ]
     if fresh:
         args.append("--fresh")
+    if memory_limit is not None:
+        args += ["--memory-limit", memory_limit]
     if profile is not None:
         args += [
             "--pyinstrument",
@@ -738,7 +746,12 @@ def _code_version() -> dict[str, Any]:
 
 
 def run_size(
-    size: int, pm4py_max: int, timeout: float, profile: bool, log_root: Path
+    size: int,
+    pm4py_max: int,
+    timeout: float,
+    profile: bool,
+    log_root: Path,
+    memory_limit: str | None = None,
 ) -> dict[str, Any]:
     label = generate.size_label(size)
     console.rule(f"[bold]{label} events")
@@ -748,15 +761,19 @@ def run_size(
     log_dir = log_root / label
     log_dir.mkdir(parents=True, exist_ok=True)
     console.log(f"log: {facts['events']:,} events, {facts['journeys']:,} journeys, {parquet}")
-    record: dict[str, Any] = {"size": label, "log": facts}
+    record: dict[str, Any] = {"size": label, "log": facts, "memory_limit": memory_limit}
     record["floor"] = run_floor(parquet, log_dir, timeout)
-    record["ours_cold"] = run_ours(data_dir, log_dir, timeout, True, "ours_cold", None)
+    record["ours_cold"] = run_ours(
+        data_dir, log_dir, timeout, True, "ours_cold", None, memory_limit
+    )
     ours = read_ours(data_dir / "bench.duckdb") if record["ours_cold"]["status"] == "ok" else None
-    record["ours_warm"] = run_ours(data_dir, log_dir, timeout, False, "ours_warm", None)
+    record["ours_warm"] = run_ours(
+        data_dir, log_dir, timeout, False, "ours_warm", None, memory_limit
+    )
     if profile:
         profile_file = RESULTS_DIR / f"profile_{label}.txt"
         record["ours_profiled"] = run_ours(
-            data_dir, log_dir, timeout, True, "ours_profiled", profile_file
+            data_dir, log_dir, timeout, True, "ours_profiled", profile_file, memory_limit
         )
         console.log(f"pyinstrument profile: {profile_file}")
     with_pm4py = size <= pm4py_max
@@ -789,6 +806,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="also profile ours with pyinstrument"
     )
+    parser.add_argument(
+        "--memory-limit",
+        help="cap DuckDB's memory in ours, e.g. 8GB (default: bench/pipeline.yaml's memory_limit)",
+    )
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/*.json")
     args = parser.parse_args(argv)
 
@@ -799,7 +820,14 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     console.log(f"machine: {info['cores']} cores, {info['memory_gb']} GB, {info['cpu']}")
     records = [
-        run_size(size, int(args.pm4py_max_events), args.timeout, args.profile, log_root)
+        run_size(
+            size,
+            int(args.pm4py_max_events),
+            args.timeout,
+            args.profile,
+            log_root,
+            args.memory_limit,
+        )
         for size in generate.parse_sizes(args.events)
     ]
     scaling = None
@@ -815,7 +843,13 @@ def main(argv: list[str] | None = None) -> int:
             log_dir = log_root / f"scaling_{label}_x{replicate}"
             log_dir.mkdir(parents=True, exist_ok=True)
             runs[key] = run_ours(
-                data_dir, log_dir, args.timeout, True, f"ours_cold_x{replicate}", None
+                data_dir,
+                log_dir,
+                args.timeout,
+                True,
+                f"ours_cold_x{replicate}",
+                None,
+                args.memory_limit,
             )
         if all(r["status"] == "ok" for r in runs.values()):
             scaling = {"size": label, **runs}

@@ -300,6 +300,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         warehouse=warehouse,
         outputs_dir=warehouse.parent,
         progress=progress,
+        memory_limit=args.memory_limit,
     )
     finished, finished_cpu = time.perf_counter(), time.process_time()
     set_stage("end")
@@ -524,6 +525,9 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="delete the warehouse first")
     parser.add_argument("--dump", help="pickle of what the route found, for the check")
     parser.add_argument("--pyinstrument", help="write a pyinstrument text profile here")
+    parser.add_argument(
+        "--memory-limit", help="ours: cap on DuckDB's memory (default: the pipeline's)"
+    )
     parser.add_argument(
         "--operators", help="keep DuckDB's slowest operators per slow statement (profile file)"
     )
