@@ -626,8 +626,6 @@ def test_odd_but_safe_names_are_quoted_by_the_dialect(pg: Crm) -> None:
 def test_pipeline_loads_the_sql_source_incrementally(pg: Crm, tmp_path: Path) -> None:
     from journey_mining import pipeline as pipeline_module
 
-    if not hasattr(pipeline_module, "load_sql_source"):
-        pytest.skip("the pipeline does not dispatch SQL sources to load_sql_source yet")
     pg.add_history(1, 6)
     file = tmp_path / "pipeline.yaml"
     file.write_text(
@@ -654,14 +652,27 @@ def test_pipeline_loads_the_sql_source_incrementally(pg: Crm, tmp_path: Path) ->
     )
     first = pipeline_module.run_pipeline(load_pipeline(file))
     pg.add_history(7, 2)
+    # Row 2 is edited after the first load: its newer updated_at brings it in again.
+    pg.execute(
+        f"UPDATE {pg.schema}.deal_stage_history SET stage = 'lost', updated_at = :t WHERE id = 2",
+        t=pg.ts(T0 + timedelta(hours=20)),
+    )
     second = pipeline_module.run_pipeline(load_pipeline(file))
-    assert (first.rows_loaded, second.rows_loaded) == (6, 2)
+    assert (first.rows_loaded, second.rows_loaded) == (6, 3)
     con = duckdb.connect(str(tmp_path / "pipeline.duckdb"), read_only=True)
     try:
+        # Both versions of row 2 are kept in raw; the journey has its latest, once.
+        assert con.execute(
+            "SELECT stage FROM raw.deal_stages WHERE id = '2' ORDER BY _file"
+        ).fetchall() == [("won",), ("lost",)]
+        assert con.execute(
+            "SELECT source_activity FROM mining.journey_events WHERE event_id = "
+            "(SELECT DISTINCT _jm_event_id FROM raw.deal_stages WHERE id = '2')"
+        ).fetchall() == [("lost",)]
         assert con.execute("SELECT count(*) FROM mining.journey_events").fetchone() == (8,)
         assert con.execute(
             "SELECT files_loaded, files_skipped, rows_read, rows_loaded FROM mining.run_sources "
             "ORDER BY run_id"
-        ).fetchall() == [(1, 0, 6, 6), (1, 0, 2, 2)]
+        ).fetchall() == [(1, 0, 6, 6), (1, 0, 3, 3)]
     finally:
         con.close()
