@@ -209,6 +209,7 @@ STAGE_ORDER = [
 def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     import journey_mining.analytics.friction as friction_module
     import journey_mining.identity as identity_module
+    import journey_mining.ordering as ordering_module
     import journey_mining.pipeline as pipeline_module
     from journey_mining.config import load_pipeline
 
@@ -262,7 +263,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
 
         setattr(module, name, wrapped)
 
-    for module in (pipeline_module, identity_module, friction_module):
+    for module in (pipeline_module, identity_module, ordering_module, friction_module):
         for name in ("run_sql", "run_sql_with"):
             if hasattr(module, name):
                 wrap_sql(module, name)

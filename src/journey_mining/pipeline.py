@@ -41,6 +41,7 @@ from journey_mining.identity import stitch_identities
 from journey_mining.mining.compare import compare_variants, read_dfg, read_variant_log
 from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
 from journey_mining.mining.models import ProcessModel
+from journey_mining.ordering import build_journey_events
 from journey_mining.warehouse import connect, run_sql, run_sql_with, table_exists
 
 Progress = Callable[[str], None]
@@ -419,7 +420,7 @@ def _transform(
         say("stitching identities")
         stitch_identities(con)
         say("ordering journeys")
-        run_sql(con, "marts/journey_events.sql")
+        build_journey_events(con)
         con.execute("DROP TABLE temp.int_rows")
         say("mining variants and the process map")
         run_sql(con, "marts/variants.sql", goal=quote_literal(goal))

@@ -148,9 +148,11 @@ def store_landed(
 ) -> tuple[int, int]:
     """Check ``_landing`` and move its rows to raw or quarantine; return (loaded, quarantined).
 
-    The checked rows (canonical values and reject reason) are a view that each of the two
-    inserts computes: a temp table would be kept in memory until the load's transaction
-    commits (for a rollback), for every file and batch of the source.
+    The checked rows (canonical values and reject reason) are a view, not a temp table: a
+    temp table would be kept in memory until the load's transaction commits (for a
+    rollback), for every file and batch of the source. The usable rows go to raw first;
+    only when fewer than all landed rows were usable is the view read again for the
+    quarantine (usually few rows, often none: then the checks run once).
     """
     columns = landed_columns(con)
     clashing = [c for c in columns if c.startswith(CANONICAL_PREFIX)]
@@ -174,11 +176,6 @@ def store_landed(
         f"CREATE OR REPLACE TEMP VIEW _checked AS SELECT {landed}_row, {canonical_columns}, "
         f"{compiled.reject_reason} AS _reason FROM ({canonical})"
     )
-    quarantined = con.execute(
-        "INSERT INTO mining.quarantine "
-        f"SELECT ?, ?, _row, _reason, {raw_row}, ?, ? FROM _checked WHERE _reason IS NOT NULL",
-        [source, origin, load_id, run_id],
-    ).fetchone()
     ensure_raw_table(con, source, columns, compiled)
     raw_types = _raw_columns(con, source)
     selected = "".join(
@@ -187,11 +184,21 @@ def store_landed(
         else f"{quote_identifier(c)}, "
         for c, kind in columns.items()
     )
-    loaded = con.execute(
+    inserted = con.execute(
         f"INSERT INTO raw.{source} BY NAME SELECT {selected}? AS _file, _row, ? AS _load_id, "
         f"{canonical_columns} FROM _checked WHERE _reason IS NULL",
         [origin, load_id],
     ).fetchone()
+    counted = con.execute("SELECT count(*) FROM _landing").fetchone()
+    assert inserted is not None and counted is not None
+    loaded, quarantined = int(inserted[0]), 0
+    if loaded < int(counted[0]):
+        rejected = con.execute(
+            "INSERT INTO mining.quarantine "
+            f"SELECT ?, ?, _row, _reason, {raw_row}, ?, ? FROM _checked WHERE _reason IS NOT NULL",
+            [source, origin, load_id, run_id],
+        ).fetchone()
+        assert rejected is not None
+        quarantined = int(rejected[0])
     con.execute("DROP VIEW _checked")
-    assert loaded is not None and quarantined is not None
-    return int(loaded[0]), int(quarantined[0])
+    return loaded, quarantined
