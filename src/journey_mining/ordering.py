@@ -5,10 +5,9 @@ through one window. Low-cardinality text columns (activity, team, stage, channel
 source, file, source activity) travel through it as DuckDB ``ENUM`` codes instead of
 strings: at 10^7 events the statement takes 11.2 s instead of 14.6 s, 12.4 s with making
 the codes (``bench/README.md``). The table keeps its ``VARCHAR`` columns; the codes exist
-only for the statement. Each code type
-lists its values in sorted order, so a coded column sorts as its text does (``file`` is one
-of the journey order's tie-break keys). A column with more than ``MAX_CODES`` distinct values
-stays text.
+only for the statement. Each code type lists its values in sorted order, so a coded column
+sorts as its text does (``file`` is one of the journey order's tie-break keys). A column
+with more than ``MAX_CODES`` distinct values stays text.
 
 Example:
     >>> # build_journey_events(con)  # after stitch_identities(con)  # doctest: +SKIP
