@@ -31,7 +31,7 @@ INSERT INTO mining.journey_events BY NAME
 WITH events AS (
     -- low-cardinality text as ENUM codes listed in sorted order (ordering.py): a narrower
     -- payload for the sort, ordered as the text is; the table's columns stay VARCHAR
-    SELECT * REPLACE ({{ coded_columns }}) FROM temp.int_rows WHERE is_journey_event
+    SELECT {{ event_columns }} FROM temp.int_rows WHERE is_journey_event
 ),
 
 customers AS (

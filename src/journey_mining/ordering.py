@@ -41,7 +41,9 @@ def build_journey_events(con: duckdb.DuckDBPyConnection) -> list[str]:
     """
     coded = _create_code_types(con)
     replaced = ", ".join(f"{c}::{_TYPE_PREFIX}{c} AS {c}" for c in coded)
-    run_sql(con, "marts/journey_events.sql", coded_columns=replaced or "activity AS activity")
+    run_sql(
+        con, "marts/journey_events.sql", event_columns=f"* REPLACE ({replaced})" if coded else "*"
+    )
     for column in coded:
         con.execute(f"DROP TYPE {_TYPE_PREFIX}{column}")
     return coded
