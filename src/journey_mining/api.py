@@ -32,30 +32,42 @@ __all__ = [
     "SourceStatus",
     "demo",
     "deviations",
+    "finding_journeys",
+    "findings",
     "friction",
     "funnel",
     "journeys",
     "process_map",
     "resource_dir",
     "run",
+    "segments",
     "sources",
     "summary",
     "table",
+    "trends",
     "variants",
 ]
 
 CONTRACT_TABLES = (
     "journey_events",
     "journeys",
+    "journey_steps",
     "variants",
     "dfg_edges",
     "endpoints",
     "deviations",
+    "deviation_rates",
     "funnel",
     "friction",
+    "finding_journeys",
     "handoffs",
     "customers",
+    "customer_attributes",
     "identity_map",
+    "segments",
+    "segment_funnel",
+    "trends",
+    "analysis_window",
     "quarantine",
     "runs",
     "run_sources",
@@ -212,7 +224,7 @@ def _location(source: SourceConfig) -> str:
 
 
 def summary(warehouse: str | Path, top: int = 10) -> Summary:
-    """Headline figures of a warehouse: journeys, variants, conformance, deviations, funnel, friction."""
+    """Headline figures of a warehouse: journeys, conformance, deviations, funnel, findings."""
     con = connect(warehouse, read_only=True)
     try:
         return build_summary(con, top=top)
@@ -241,12 +253,12 @@ def table(warehouse: str | Path, name: str, limit: int | None = None) -> pd.Data
 
 
 def variants(warehouse: str | Path, top: int | None = None) -> pd.DataFrame:
-    """Variants, most frequent first: activities, journeys, share, fitness, conforms."""
+    """Variants, most frequent first: activities, journeys, share, fitness, fits_path."""
     return table(warehouse, "variants", limit=top)
 
 
 def journeys(warehouse: str | Path) -> pd.DataFrame:
-    """One row per journey: customer, dates, variant, goal reached, fitness, conforms."""
+    """One row per journey: dates, variant, goal, status, fits_path, conforms, in_findings."""
     return table(warehouse, "journeys")
 
 
@@ -260,9 +272,71 @@ def funnel(warehouse: str | Path) -> pd.DataFrame:
     return table(warehouse, "funnel")
 
 
-def friction(warehouse: str | Path) -> pd.DataFrame:
-    """Friction findings ranked by estimated goals lost."""
-    return table(warehouse, "friction")
+def findings(
+    warehouse: str | Path, all_findings: bool = False, segment: str | None = None
+) -> pd.DataFrame:
+    """Findings, ranked: by default the default view over all journeys.
+
+    The default view holds the tested findings whose q-value is below the pipeline's
+    ``findings.q_threshold``, replicated ones first, losses ranked by the end of their loss
+    interval nearest zero (docs/findings.md). ``all_findings=True`` returns every finding,
+    tested or not; ``segment="company_size"`` the findings computed within each value of that
+    attribute instead of over all journeys.
+
+    Example:
+        >>> jm.findings("journeys.duckdb")[["label", "rate_exposed", "rate_unexposed"]]  # doctest: +SKIP
+    """
+    con = connect(warehouse, read_only=True)
+    try:
+        require_tables(con, "mining.friction")
+        where = ["segment = ?" if segment else "segment IS NULL"]
+        if not all_findings:
+            where.append("in_default_view")
+        query = (
+            f"SELECT * FROM mining.friction WHERE {' AND '.join(where)} "
+            "ORDER BY segment, segment_value, rank"
+        )
+        return con.execute(query, [segment] if segment else []).df()
+    finally:
+        con.close()
+
+
+def friction(warehouse: str | Path, all_findings: bool = False) -> pd.DataFrame:
+    """The findings over all journeys (``findings``' default view; ``all_findings`` for all)."""
+    return findings(warehouse, all_findings=all_findings)
+
+
+def finding_journeys(warehouse: str | Path, finding_id: str) -> pd.DataFrame:
+    """The exposed journeys of one finding (over all journeys), with their journey rows.
+
+    Example:
+        >>> top = jm.findings("journeys.duckdb").finding_id[0]  # doctest: +SKIP
+        >>> jm.finding_journeys("journeys.duckdb", top).head()  # doctest: +SKIP
+    """
+    con = connect(warehouse, read_only=True)
+    try:
+        require_tables(con, "mining.finding_journeys", "mining.journeys")
+        return con.execute(
+            "SELECT journeys.* FROM mining.finding_journeys AS exposed "
+            "INNER JOIN mining.journeys AS journeys USING (case_id) "
+            "WHERE exposed.finding_id = ? ORDER BY journeys.case_id",
+            [finding_id],
+        ).df()
+    finally:
+        con.close()
+
+
+def segments(warehouse: str | Path) -> pd.DataFrame:
+    """Per value of each declared segment attribute: journeys, conformance, goal rate with CI."""
+    return table(warehouse, "segments")
+
+
+def trends(warehouse: str | Path, period: str = "month") -> pd.DataFrame:
+    """Conformance and goal rate per ``week`` or ``month`` of journey start."""
+    if period not in ("week", "month"):
+        raise WarehouseError(f"unknown period {period!r}. Fix: use 'week' or 'month'.")
+    frame = table(warehouse, "trends")
+    return frame[frame["period"] == period].reset_index(drop=True)
 
 
 def process_map(warehouse: str | Path) -> pd.DataFrame:

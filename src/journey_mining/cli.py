@@ -20,6 +20,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from journey_mining import api
@@ -157,7 +158,7 @@ def variants(
         console.print_json(frame.to_json(orient="records", date_format="iso"))
         return
     table = Table(title=f"Variants in {warehouse}", title_justify="left")
-    for column in ("#", "journeys", "share", "cum.", "fitness", "conforms", "activities"):
+    for column in ("#", "journeys", "share", "cum.", "fitness", "fits path", "activities"):
         table.add_column(column, justify="left" if column == "activities" else "right")
     for row in frame.to_dict("records"):
         fitness = row["fitness"]
@@ -167,7 +168,7 @@ def variants(
             f"{row['share']:.1%}",
             f"{row['cumulative_share']:.0%}",
             "–" if pd.isna(fitness) else f"{fitness:.2f}",
-            "yes" if row["conforms"] is True else "no",
+            "yes" if row["fits_path"] is True else "no",
             " → ".join(str(a) for a in row["activities"]),
         )
     console.print(table)
@@ -188,6 +189,52 @@ def summary(
         print(json.dumps(result.model_dump(mode="json"), indent=2))
         return
     render_summary(result, console)
+
+
+@app.command()
+def findings(
+    warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
+    all_findings: Annotated[
+        bool, typer.Option("--all", help="Every finding, tested or not, not only the default view.")
+    ] = False,
+    segment: Annotated[
+        str | None,
+        typer.Option(help="Findings computed within each value of this segment attribute."),
+    ] = None,
+    top: Annotated[int, typer.Option(min=1, help="How many findings to show.")] = 20,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of a table.")
+    ] = False,
+) -> None:
+    """List the findings: what differs about journeys that do not reach the goal (docs/findings.md)."""
+    with _clear_errors():
+        frame = api.findings(warehouse, all_findings=all_findings, segment=segment)
+    if json_output:
+        print(frame.head(top).to_json(orient="records", date_format="iso"))
+        return
+    table = Table(title=f"Findings in {warehouse}", title_justify="left")
+    columns = ("#", "segment", "kind", "finding", "exposed", "goal with", "without",
+               "points [95% CI]", "q", "repl.", "default")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("segment", "kind", "finding") else "right")
+    for row in frame.head(top).to_dict("records"):
+        def points(value: object) -> str:
+            return "–" if pd.isna(value) else f"{float(value) * 100:+.0f}"  # type: ignore[arg-type]
+
+        table.add_row(
+            str(row["rank"]),
+            "all" if row["segment"] is None else f"{row['segment']}={row['segment_value']}",
+            str(row["kind"]),
+            escape(str(row["label"])),
+            f"{row['n_exposed']:,}/{row['n_population']:,}",
+            "–" if pd.isna(row["rate_exposed"]) else f"{row['rate_exposed']:.0%}",
+            "–" if pd.isna(row["rate_unexposed"]) else f"{row['rate_unexposed']:.0%}",
+            f"{points(row['difference'])} [{points(row['difference_low'])}…{points(row['difference_high'])}]",
+            "–" if pd.isna(row["q_value"]) else f"{row['q_value']:.1g}",
+            "yes" if row["replicated"] else "no",
+            "yes" if row["in_default_view"] else "no",
+        )
+    console.print(table)
 
 
 @app.command()

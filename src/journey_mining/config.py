@@ -278,6 +278,29 @@ class IdentityConfig(_Strict):
         return tuple(check_name(v, "identifier kind") for v in value)
 
 
+BUILTIN_SEGMENTS = ("first_channel", "first_system", "start_month")
+"""Segments every journey has without a declared attribute: the channel and system of its first
+event, and the month it started (``2025-03``)."""
+
+
+class FindingsConfig(_Strict):
+    """How findings are tested: the goal's negations, contact activities, thresholds.
+
+    ``negations``: activities that mean the goal will not be reached (``deal_lost``,
+    ``churned``): the outcome restated, never an exposure. ``contacts``: customer-initiated
+    contacts (``ticket_opened``, ``call_received``) for the repeat-contact finding, with its
+    window ``repeat_contact_within``. A finding is tested when both its groups hold at least
+    ``min_journeys`` journeys, and shown by default when its Benjamini–Hochberg q-value is
+    below ``q_threshold``.
+    """
+
+    negations: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    repeat_contact_within: str | float = "7d"
+    min_journeys: int = Field(default=30, ge=5)
+    q_threshold: float = Field(default=0.05, gt=0.0, lt=1.0)
+
+
 class PipelineConfig(_Strict):
     """A declared pipeline: sources, identity rules, activity mapping, happy path, outputs."""
 
@@ -292,6 +315,8 @@ class PipelineConfig(_Strict):
     unmapped: Literal["keep", "drop"] = "keep"
     happy_path: str | None = None
     goal: str | None = None
+    findings: FindingsConfig = FindingsConfig()
+    segments: tuple[str, ...] = ()
     discovery_noise: float = Field(default=0.0, ge=0.0, lt=1.0)
     memory_limit: str | None = None
     base_dir: Path = Path(".")
@@ -305,6 +330,11 @@ class PipelineConfig(_Strict):
             return check_memory_limit(value)
         except ConfigError as err:
             raise ValueError(str(err)) from None
+
+    @field_validator("segments")
+    @classmethod
+    def _check_segments(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_name(v, "segment") for v in value)
 
     @model_validator(mode="after")
     def _check_sources(self) -> PipelineConfig:

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 from pydantic import BaseModel
 
-from journey_mining.analytics.friction import build_friction
+from journey_mining.analytics.findings import build_findings
 from journey_mining.config import (
     ActivityMapping,
     PipelineConfig,
@@ -36,7 +36,7 @@ from journey_mining.connectors.compile import (
 from journey_mining.connectors.files import SourceLoad, load_file_source
 from journey_mining.connectors.sql import load_sql_source
 from journey_mining.errors import ConfigError, JourneyMiningError
-from journey_mining.happy_path import HappyPath, load_happy_path
+from journey_mining.happy_path import HappyPath, load_happy_path, parse_duration
 from journey_mining.identity import stitch_identities
 from journey_mining.mining.compare import compare_variants, read_dfg, read_variant_log
 from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
@@ -166,7 +166,31 @@ def _write_declarations(
         path_activities = sorted(model.activities)
     else:
         path_activities = [goal] if goal else []
+    findings = pipeline.findings
+    settings = pd.DataFrame(
+        {
+            "min_journeys": [findings.min_journeys],
+            "q_threshold": [findings.q_threshold],
+            "contacts": [list(findings.contacts)],
+            "repeat_contact_within_s": [
+                parse_duration(findings.repeat_contact_within, "findings.repeat_contact_within")
+            ],
+        }
+    )
     tables = {
+        "meta.outcome": (
+            pd.DataFrame({"goal": [goal or None], "negations": [list(findings.negations)]}),
+            "goal::VARCHAR AS goal, negations::VARCHAR[] AS negations",
+        ),
+        "meta.finding_settings": (
+            settings,
+            "min_journeys::BIGINT AS min_journeys, q_threshold::DOUBLE AS q_threshold, "
+            "contacts::VARCHAR[] AS contacts, repeat_contact_within_s::DOUBLE AS repeat_contact_within_s",
+        ),
+        "meta.segments": (
+            pd.DataFrame({"attribute": list(pipeline.segments)}),
+            "attribute::VARCHAR AS attribute",
+        ),
         "meta.activity_map": (
             activity_map,
             "source::VARCHAR AS source, source_activity::VARCHAR AS source_activity, "
@@ -423,7 +447,8 @@ def _transform(
         build_journey_events(con)
         con.execute("DROP TABLE temp.int_rows")
         say("mining variants and the process map")
-        run_sql(con, "marts/variants.sql", goal=quote_literal(goal))
+        run_sql(con, "meta/macros.sql")
+        run_sql(con, "marts/variants.sql")
         run_sql(con, "marts/dfg_edges.sql")
         aligned = cached = 0
         if model is not None:
@@ -443,9 +468,22 @@ def _transform(
         run_sql(con, "analytics/path_events.sql")
         for step_no in range(1, n_steps + 1):
             run_sql_with(con, "analytics/funnel_step.sql", {"step": step_no})
-        run_sql(con, "analytics/conformance_marts.sql")
-        say("ranking friction")
-        build_friction(con)
+        for model_file in (
+            "marts/journey_steps.sql",
+            "analytics/step_parameters.sql",
+            "analytics/variant_path.sql",
+            "marts/deviations.sql",
+            "marts/journeys.sql",
+            "marts/funnel.sql",
+            "marts/deviation_rates.sql",
+            "marts/handoffs.sql",
+            "marts/customer_attributes.sql",
+            "marts/segments.sql",
+            "marts/trends.sql",
+        ):
+            run_sql(con, model_file)
+        say("testing findings")
+        build_findings(con)
         counts = con.execute(
             "SELECT (SELECT count(*) FROM mining.journeys), (SELECT count(*) FROM mining.variants)"
         ).fetchone()

@@ -1,0 +1,11 @@
+-- Macros the models share, created for the run's session (DuckDB-specific: a second engine
+-- would define them as functions). Wilson score 95% interval of a rate x / n.
+CREATE OR REPLACE TEMP MACRO wilson_low(x, n) AS
+    ((x / n + 1.959963984540054 ^ 2 / (2 * n))
+        - 1.959963984540054 * sqrt(x / n * (1 - x / n) / n + 1.959963984540054 ^ 2 / (4 * n * n)))
+    / (1 + 1.959963984540054 ^ 2 / n);
+
+CREATE OR REPLACE TEMP MACRO wilson_high(x, n) AS
+    ((x / n + 1.959963984540054 ^ 2 / (2 * n))
+        + 1.959963984540054 * sqrt(x / n * (1 - x / n) / n + 1.959963984540054 ^ 2 / (4 * n * n)))
+    / (1 + 1.959963984540054 ^ 2 / n);
