@@ -187,7 +187,7 @@ STAGES = (
     ("mining variants", "variants+DFG"),
     ("aligning variants", "conformance"),
     ("building the funnel", "funnel"),
-    ("ranking friction", "friction"),
+    ("testing findings", "findings"),
     ("discovering the process model", "discovery"),
 )
 STAGE_ORDER = [
@@ -200,14 +200,14 @@ STAGE_ORDER = [
     "conformance",
     "funnel",
     "deviations+marts",
-    "friction",
+    "findings",
     "commit",
     "discovery",
 ]
 
 
 def run_ours(args: argparse.Namespace) -> dict[str, Any]:
-    import journey_mining.analytics.friction as friction_module
+    import journey_mining.analytics.findings as findings_module
     import journey_mining.identity as identity_module
     import journey_mining.ordering as ordering_module
     import journey_mining.pipeline as pipeline_module
@@ -254,7 +254,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         def wrapped(con: Any, relative: str, *rest: Any, **values: Any) -> Any:
             previous = timer.file
             timer.file = relative
-            if relative == "analytics/conformance_marts.sql" and timer.stage == "funnel":
+            if relative == "marts/journey_steps.sql" and timer.stage == "funnel":
                 set_stage("deviations+marts")
             try:
                 return real(con, relative, *rest, **values)
@@ -263,7 +263,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
 
         setattr(module, name, wrapped)
 
-    for module in (pipeline_module, identity_module, ordering_module, friction_module):
+    for module in (pipeline_module, identity_module, ordering_module, findings_module):
         for name in ("run_sql", "run_sql_with"):
             if hasattr(module, name):
                 wrap_sql(module, name)
@@ -274,7 +274,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         if (
             isinstance(query, str)
             and query.strip().upper() == "COMMIT"
-            and timer.stage == "friction"
+            and timer.stage == "findings"
         ):
             set_stage("commit")
         result = real_execute(self, query, parameters)

@@ -1,5 +1,6 @@
 -- grain: one journey (case): its path, variant, goal, conformance, how far it got and whether
--- it counts in the findings. Also mining.analysis_window: the one-row observation window.
+-- it counts in the findings. Also mining.analysis_window: the one-row observation window and
+-- the parameters of the findings.
 -- status
 --   converted    the goal activity occurs
 --   in_progress  not converted, and its last event is within the next step's window_s of the
@@ -29,6 +30,7 @@ FROM temp.int_journey_paths AS paths
 INNER JOIN temp.int_variant_path AS path USING (variant_id)
 CROSS JOIN goal;
 
+-- grain: the run's one observation window and the parameters its findings used
 CREATE OR REPLACE TABLE mining.analysis_window AS
 WITH bounds AS (
     SELECT min(started_at) AS observed_from, max(ended_at) AS observed_until FROM temp.int_journey_facts
@@ -46,8 +48,19 @@ SELECT
     bounds.observed_from,
     bounds.observed_until,
     follow_up.follow_up_s,
-    bounds.observed_until - to_microseconds((follow_up.follow_up_s * 1e6)::BIGINT) AS started_by
-FROM bounds, follow_up;
+    bounds.observed_until - to_microseconds(CAST(follow_up.follow_up_s * 1e6 AS BIGINT)) AS started_by,
+    outcome.goal,
+    (SELECT max(step_no) FROM meta.happy_path_steps AS steps WHERE list_contains(steps.activities, outcome.goal))
+        AS goal_step,
+    outcome.negations,
+    coalesce((SELECT list(activity ORDER BY activity) FROM meta.happy_path_activities), [])
+        AS path_activities,
+    settings.contacts,
+    settings.repeat_contact_within_s,
+    settings.min_journeys,
+    settings.q_threshold,
+    coalesce((SELECT list(attribute ORDER BY attribute) FROM meta.segments), []) AS segments
+FROM bounds, follow_up, meta.outcome AS outcome, meta.finding_settings AS settings;
 
 CREATE OR REPLACE TEMP TABLE int_journey_status AS
 WITH has_steps AS (
@@ -122,7 +135,7 @@ ORDER BY paths.case_id;
 UPDATE mining.variants
 SET conforming_share = shares.conforming_share
 FROM (
-    SELECT variant_id, avg(conforms::INTEGER) AS conforming_share
+    SELECT variant_id, sum(conforms::INTEGER) / count(conforms) AS conforming_share
     FROM mining.journeys
     GROUP BY variant_id
 ) AS shares

@@ -8,7 +8,7 @@ WITH members AS (
     SELECT attributes.attribute, attributes.value, journeys.*
     FROM mining.journeys AS journeys
     INNER JOIN mining.customer_attributes AS attributes ON attributes.customer_id = journeys.customer_id
-    WHERE attributes.attribute IN (SELECT attribute FROM meta.segments)
+    WHERE list_contains((SELECT segments FROM mining.analysis_window), attributes.attribute)
 ),
 
 grouped AS (
@@ -18,8 +18,8 @@ grouped AS (
         count(*) AS journeys,
         count(*) FILTER (WHERE partial) AS partial,
         count(*) FILTER (WHERE status = 'in_progress') AS in_progress,
-        avg(fits_path::INTEGER) AS fits_path_share,
-        avg(conforms::INTEGER) AS conforming_share,
+        sum(fits_path::INTEGER) / count(fits_path) AS fits_path_share,
+        sum(conforms::INTEGER) / count(conforms) AS conforming_share,
         count(*) FILTER (WHERE in_findings) AS n_observed,
         count(*) FILTER (WHERE in_findings AND reached_goal) AS n_goal
     FROM members
@@ -64,6 +64,6 @@ FROM mining.journey_steps AS reach
 INNER JOIN mining.journeys AS journeys USING (case_id)
 INNER JOIN mining.customer_attributes AS attributes ON attributes.customer_id = journeys.customer_id
 INNER JOIN meta.happy_path_steps AS steps USING (step_no)
-WHERE attributes.attribute IN (SELECT attribute FROM meta.segments)
+WHERE list_contains((SELECT segments FROM mining.analysis_window), attributes.attribute)
 GROUP BY attributes.attribute, attributes.value, reach.step_no
 ORDER BY attributes.attribute, attributes.value, reach.step_no;

@@ -17,8 +17,8 @@ grouped AS (
         count(*) FILTER (WHERE NOT partial AND furthest_step >= 1) AS entered_path,
         count(*) FILTER (WHERE partial) AS partial,
         count(*) FILTER (WHERE status = 'in_progress') AS in_progress,
-        avg(fits_path::INTEGER) AS fits_path_share,
-        avg(conforms::INTEGER) AS conforming_share,
+        sum(fits_path::INTEGER) / count(fits_path) AS fits_path_share,
+        sum(conforms::INTEGER) / count(conforms) AS conforming_share,
         count(*) FILTER (WHERE reached_goal) AS n_goal
     FROM periods
     GROUP BY period, period_start

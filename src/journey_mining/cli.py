@@ -213,13 +213,27 @@ def findings(
         print(frame.head(top).to_json(orient="records", date_format="iso"))
         return
     table = Table(title=f"Findings in {warehouse}", title_justify="left")
-    columns = ("#", "segment", "kind", "finding", "exposed", "goal with", "without",
-               "points [95% CI]", "q", "repl.", "default")
+    columns = (
+        "#",
+        "segment",
+        "kind",
+        "finding",
+        "exposed",
+        "goal with",
+        "without",
+        "points [95% CI]",
+        "q",
+        "repl.",
+        "default",
+    )
     for column in columns:
-        table.add_column(column, justify="left" if column in ("segment", "kind", "finding") else "right")
+        table.add_column(
+            column, justify="left" if column in ("segment", "kind", "finding") else "right"
+        )
     for row in frame.head(top).to_dict("records"):
+
         def points(value: object) -> str:
-            return "–" if pd.isna(value) else f"{float(value) * 100:+.0f}"  # type: ignore[arg-type]
+            return "–" if value is None or pd.isna(value) else f"{float(value) * 100:+.0f}"  # type: ignore[call-overload, arg-type]
 
         table.add_row(
             str(row["rank"]),

@@ -1,7 +1,7 @@
--- The findings' shared inputs. Everything here reads contract tables only (mining.journeys,
--- journey_steps, journey_events, funnel, customer_attributes) and the pipeline's declarations
--- (meta.outcome, meta.finding_settings, meta.happy_path_steps), so the same findings can be
--- computed again on any warehouse. See docs/findings.md for each kind's exposure model.
+-- The findings' shared inputs. Every findings model reads contract tables only (mining.journeys,
+-- journey_steps, journey_events, variants, funnel, customer_attributes, and analysis_window for
+-- the goal and the parameters) so the same findings can be computed again
+-- on any warehouse. See docs/findings.md for each kind's exposure model.
 
 -- grain: one journey of the findings' population (mining.journeys.in_findings)
 CREATE OR REPLACE TEMP TABLE int_finding_journeys AS
@@ -30,27 +30,27 @@ SELECT
     count(*) OVER (PARTITION BY attributes.attribute, attributes.value) AS n_value
 FROM temp.int_finding_journeys AS journeys
 INNER JOIN mining.customer_attributes AS attributes ON attributes.customer_id = journeys.case_id
-WHERE attributes.attribute IN (SELECT attribute FROM meta.segments);
+WHERE list_contains((SELECT segments FROM mining.analysis_window), attributes.attribute);
 
 CREATE OR REPLACE TEMP TABLE int_finding_strata AS
 SELECT journey_no, attribute, value
 FROM temp.int_finding_attributes
 WHERE n_value < (SELECT count(*) FROM temp.int_finding_journeys)
-    AND n_value >= 2 * (SELECT min_journeys FROM meta.finding_settings);
+    AND n_value >= 2 * (SELECT min_journeys FROM mining.analysis_window);
 
 -- grain: the goal step and the activities no finding may use as an exposure: every required
 -- step's (steps have their own kinds of finding), the goal and its declared negations (the
 -- outcome restated)
 CREATE OR REPLACE TEMP TABLE int_finding_context AS
 SELECT
-    (SELECT max(step_no) FROM meta.happy_path_steps, meta.outcome
-        WHERE list_contains(activities, meta.outcome.goal)) AS goal_step,
+    params.goal_step,
     list_distinct(flatten(
-        [[outcome.goal], outcome.negations,
-         coalesce((SELECT flatten(list(activities)) FROM meta.happy_path_steps), [])]
+        [[params.goal], params.negations,
+         coalesce((SELECT flatten(list(activities)) FROM mining.funnel), [])]
     )) AS excluded_activities,
-    outcome.negations
-FROM meta.outcome AS outcome;
+    params.negations,
+    params.path_activities
+FROM mining.analysis_window AS params;
 
 -- grain: one journey in one finding's population, with the findings it is exposed to there
 CREATE OR REPLACE TEMP TABLE int_finding_rows (
@@ -77,6 +77,7 @@ CREATE OR REPLACE TEMP TABLE int_finding_defs (
     dose INTEGER,
     attribute VARCHAR,
     attribute_value VARCHAR,
+    path VARCHAR[],
     population VARCHAR,
     threshold_s DOUBLE,
     landmark_s DOUBLE,

@@ -11,7 +11,7 @@ WITH context AS (
 
 steps AS (
     SELECT steps.step_no, steps.activities
-    FROM meta.happy_path_steps AS steps, context
+    FROM mining.funnel AS steps, context
     WHERE steps.step_no >= 2 AND steps.step_no < context.goal_step
 ),
 
@@ -20,7 +20,7 @@ variant_steps AS (
     SELECT variants.variant_id, steps.step_no
     FROM mining.variants AS variants
     CROSS JOIN steps
-    CROSS JOIN meta.outcome AS outcome
+    CROSS JOIN mining.analysis_window AS outcome
     WHERE list_has_all(variants.activities, steps.activities)
         AND (
             NOT list_contains(variants.activities, outcome.goal)

@@ -9,8 +9,7 @@
 -- compared up to a step, never as whole variants.
 CREATE OR REPLACE TEMP TABLE int_finding_paths AS
 WITH context AS (
-    SELECT *, (SELECT list(activity) FROM meta.happy_path_activities) AS path_activities
-    FROM temp.int_finding_context
+    SELECT * FROM temp.int_finding_context
 )
 
 SELECT
@@ -37,8 +36,8 @@ WITH counted AS (
 eligible AS (
     SELECT *, row_number() OVER (PARTITION BY step_no ORDER BY n_journeys DESC, prefix_id) AS prefix_rank
     FROM counted
-    WHERE n_journeys >= (SELECT min_journeys FROM meta.finding_settings)
-        AND n_population - n_journeys >= (SELECT min_journeys FROM meta.finding_settings)
+    WHERE n_journeys >= (SELECT min_journeys FROM mining.analysis_window)
+        AND n_population - n_journeys >= (SELECT min_journeys FROM mining.analysis_window)
 )
 
 SELECT step_no, prefix_id, prefix FROM eligible WHERE prefix_rank <= 10;
@@ -61,6 +60,7 @@ SELECT
     'came to ' || funnel.step || ' by ' || array_to_string(candidates.prefix, ' → ') AS label,
     funnel.step_no,
     funnel.step,
+    candidates.prefix AS path,
     'journeys that reached ' || funnel.step || ', by any way' AS population,
     false AS has_wait
 FROM temp.int_finding_path_candidates AS candidates

@@ -6,7 +6,7 @@
 -- exposed              another contact within that window through another channel than the first
 INSERT INTO temp.int_finding_rows BY NAME
 WITH settings AS (
-    SELECT contacts, repeat_contact_within_s FROM meta.finding_settings
+    SELECT contacts, repeat_contact_within_s FROM mining.analysis_window
 ),
 
 contacts AS (
@@ -62,5 +62,5 @@ SELECT
     'journeys with a contact (' || array_to_string(settings.contacts, ', ') || ') before the goal' AS population,
     settings.repeat_contact_within_s AS landmark_s,
     false AS has_wait
-FROM meta.finding_settings AS settings
+FROM mining.analysis_window AS settings
 WHERE EXISTS (SELECT 1 FROM temp.int_finding_rows WHERE population_key = 'contact');

@@ -13,7 +13,7 @@ SELECT
     min_by(events.ts, events.ordinal, 3) AS first_times
 FROM temp.int_finding_journeys AS journeys
 INNER JOIN mining.journey_events AS events USING (case_id)
-WHERE NOT list_contains((SELECT [goal] || negations FROM meta.outcome), events.activity)
+WHERE NOT list_contains((SELECT [goal] || negations FROM mining.analysis_window), events.activity)
     AND (journeys.goal_at IS NULL OR events.ts < journeys.goal_at)
 GROUP BY journeys.journey_no, events.activity;
 
@@ -29,7 +29,7 @@ CROSS JOIN (VALUES (2), (3)) AS doses(dose)
 WHERE occurrences.n_times >= doses.dose - 1
 GROUP BY occurrences.activity, doses.dose
 HAVING count(*) FILTER (WHERE occurrences.n_times >= doses.dose)
-    >= (SELECT min_journeys FROM meta.finding_settings);
+    >= (SELECT min_journeys FROM mining.analysis_window);
 
 INSERT INTO temp.int_finding_rows BY NAME
 WITH candidates AS (
@@ -79,6 +79,6 @@ SELECT occurrences.activity
 FROM temp.int_finding_occurrences AS occurrences
 INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
 GROUP BY occurrences.activity
-HAVING count(*) >= (SELECT min_journeys FROM meta.finding_settings) AND count(*) FILTER (WHERE journeys.goal) = 0;
+HAVING count(*) >= (SELECT min_journeys FROM mining.analysis_window) AND count(*) FILTER (WHERE journeys.goal) = 0;
 
 DROP TABLE temp.int_finding_occurrences;

@@ -13,7 +13,7 @@ WITH context AS (
 
 steps AS (
     SELECT steps.step_no, steps.activities
-    FROM meta.happy_path_steps AS steps, context
+    FROM mining.funnel AS steps, context
     WHERE steps.step_no >= 2 AND steps.step_no < context.goal_step - 1
 ),
 

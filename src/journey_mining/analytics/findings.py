@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from journey_mining.analytics.statistics import (
+    IntArray,
     benjamini_hochberg,
     conservative_loss,
     difference_interval,
@@ -63,6 +64,7 @@ FRICTION_COLUMNS: dict[str, str] = {
     "dose": "INTEGER",
     "attribute": "VARCHAR",
     "attribute_value": "VARCHAR",
+    "path": "VARCHAR[]",
     "population": "VARCHAR",
     "n_population": "BIGINT",
     "n_exposed": "BIGINT",
@@ -95,7 +97,7 @@ FRICTION_COLUMNS: dict[str, str] = {
 }
 
 
-def _ints(frame: pd.DataFrame, column: str) -> np.ndarray:  # type: ignore[type-arg]
+def _ints(frame: pd.DataFrame, column: str) -> IntArray:
     return frame[column].fillna(0).to_numpy(dtype=np.int64)
 
 
@@ -149,8 +151,10 @@ def score_findings(
             holds_in_half(
                 _column(frame, f"goal_exposed_{split}{half}"),
                 _column(frame, f"n_exposed_{split}{half}"),
-                _column(frame, f"goal_population_{split}{half}") - _column(frame, f"goal_exposed_{split}{half}"),
-                _column(frame, f"n_population_{split}{half}") - _column(frame, f"n_exposed_{split}{half}"),
+                _column(frame, f"goal_population_{split}{half}")
+                - _column(frame, f"goal_exposed_{split}{half}"),
+                _column(frame, f"n_population_{split}{half}")
+                - _column(frame, f"n_exposed_{split}{half}"),
                 sign,
             )
             for half in (1, 2)
@@ -158,19 +162,27 @@ def score_findings(
         frame[f"replicated_{name}"] = held[0] & held[1]
     frame["replicated"] = frame["replicated_hash"] & frame["replicated_time"]
     restated = frame["kind"].isin(ACTIVITY_KINDS) & frame["activity"].isin(terminal_activities)
-    frame["note"] = np.where(
-        restated,
-        "no journey reached the goal after " + frame["activity"].astype(str)
+    untested = f"fewer than {min_journeys} journeys in a group: not tested"
+    restated_note = (
+        "no journey reached the goal after "
+        + frame["activity"].astype(str)
         + ": it restates the outcome; if it means the goal will not be reached, declare it "
-        "in findings.negations",
-        np.where(tested, None, f"fewer than {min_journeys} journeys in a group: not tested"),
+        "in findings.negations"
     )
+    frame["note"] = [
+        restated_text if is_restated else (None if is_tested else untested)
+        for restated_text, is_restated, is_tested in zip(
+            restated_note, restated, tested, strict=True
+        )
+    ]
     q = frame["q_value"].to_numpy(dtype=np.float64)
-    frame["in_default_view"] = tested & ~restated.to_numpy() & (np.nan_to_num(q, nan=1.0) < q_threshold)
+    frame["in_default_view"] = (
+        tested & ~restated.to_numpy() & (np.nan_to_num(q, nan=1.0) < q_threshold)
+    )
     return frame
 
 
-def _column(frame: pd.DataFrame, column: str) -> np.ndarray:  # type: ignore[type-arg]
+def _column(frame: pd.DataFrame, column: str) -> IntArray:
     """An integer count column, zeros when the frame lacks it."""
     if column not in frame:
         return np.zeros(len(frame), dtype=np.int64)
@@ -197,11 +209,22 @@ def rank_findings(scored: pd.DataFrame) -> pd.DataFrame:
     frame["_segment"] = frame["segment"].fillna("")
     frame["_value"] = frame["segment_value"].fillna("")
     frame = frame.sort_values(
-        ["_segment", "_value", "_default", "_replicated", "_gain", "_weight", "_size", "finding_id"],
+        [
+            "_segment",
+            "_value",
+            "_default",
+            "_replicated",
+            "_gain",
+            "_weight",
+            "_size",
+            "finding_id",
+        ],
         kind="stable",
     )
     frame["rank"] = frame.groupby(["_segment", "_value"], sort=False).cumcount() + 1
-    return frame.drop(columns=["_default", "_replicated", "_gain", "_weight", "_size", "_segment", "_value"])
+    return frame.drop(
+        columns=["_default", "_replicated", "_gain", "_weight", "_size", "_segment", "_value"]
+    )
 
 
 def explained_losses(ranked: pd.DataFrame, overlap: pd.DataFrame) -> pd.DataFrame:
@@ -220,12 +243,14 @@ def explained_losses(ranked: pd.DataFrame, overlap: pd.DataFrame) -> pd.DataFram
         fraction = np.clip((failures_exposed - failures_unexposed) / failures_exposed, 0.0, 1.0)
     eligible = frame["in_default_view"].astype(bool) & (frame["direction"] == "loss")
     first = frame["first_failures"].fillna(0).to_numpy(dtype=np.float64)
-    frame["explained_loss"] = np.where(eligible, np.round(first * np.nan_to_num(fraction), 6), np.nan)
+    frame["explained_loss"] = np.where(
+        eligible, np.round(first * np.nan_to_num(fraction), 6), np.nan
+    )
     return frame.drop(columns=["first_failures"])
 
 
 def _settings(con: duckdb.DuckDBPyConnection) -> tuple[int, float]:
-    row = con.execute("SELECT min_journeys, q_threshold FROM meta.finding_settings").fetchone()
+    row = con.execute("SELECT min_journeys, q_threshold FROM mining.analysis_window").fetchone()
     assert row is not None
     return int(row[0]), float(row[1])
 
@@ -248,7 +273,9 @@ def compute_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def terminal_activities(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     """Activities after which no journey of the population reached the goal (see repetition.sql)."""
-    return frozenset(str(r[0]) for r in con.execute("SELECT activity FROM temp.int_finding_terminal").fetchall())
+    return frozenset(
+        str(r[0]) for r in con.execute("SELECT activity FROM temp.int_finding_terminal").fetchall()
+    )
 
 
 def build_findings(con: duckdb.DuckDBPyConnection) -> int:
@@ -278,9 +305,18 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
     )
     con.unregister("_finding_ids")
     for table in (
-        "int_finding_journeys", "int_finding_attributes", "int_finding_strata", "int_finding_context", "int_finding_rows",
-        "int_finding_defs", "int_finding_doses", "int_finding_terminal", "int_finding_counts",
-        "int_finding_ranks", "int_finding_overlap", "int_finding_exposed",
+        "int_finding_journeys",
+        "int_finding_attributes",
+        "int_finding_strata",
+        "int_finding_context",
+        "int_finding_rows",
+        "int_finding_defs",
+        "int_finding_doses",
+        "int_finding_terminal",
+        "int_finding_counts",
+        "int_finding_ranks",
+        "int_finding_overlap",
+        "int_finding_exposed",
     ):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
     return len(frame)

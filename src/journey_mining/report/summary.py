@@ -143,7 +143,9 @@ class Summary(BaseModel):
     quarantine: list[QuarantineLine]
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any] | None = None) -> list[dict[str, Any]]:
+def _rows(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: list[Any] | None = None
+) -> list[dict[str, Any]]:
     cursor = con.execute(sql, parameters or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -230,7 +232,9 @@ def build_summary(con: duckdb.DuckDBPyConnection, top: int = 10) -> Summary:
         ],
         segments=[
             SegmentLine.model_validate(s)
-            for s in _rows(con, "SELECT * FROM mining.segments ORDER BY attribute, journeys DESC, value")
+            for s in _rows(
+                con, "SELECT * FROM mining.segments ORDER BY attribute, journeys DESC, value"
+            )
         ],
         trends=[
             TrendLine.model_validate({**t, "period_start": t["period_start"].strftime("%Y-%m")})

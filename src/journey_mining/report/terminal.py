@@ -68,7 +68,7 @@ def _variants(summary: Summary, console: Console) -> None:
             f"{v['n_cases']:,}",
             _pct(float(v["share"])),  # type: ignore[arg-type]
             "–" if fitness is None else f"{float(fitness):.2f}",  # type: ignore[arg-type]
-            {True: "yes", False: "no"}.get(v["fits_path"], "–"),  # type: ignore[arg-type]
+            {True: "yes", False: "no"}.get(v["fits_path"], "–"),  # type: ignore[call-overload]
             escape(path),
         )
     console.print(table)
@@ -90,10 +90,22 @@ def _deviations(summary: Summary, console: Console) -> None:
 
 def _funnel(summary: Summary, console: Console) -> None:
     table = Table(
-        title="Funnel along the happy path (reached = in order; skips allowed)", title_justify="left"
+        title="Funnel along the happy path (reached = in order; skips allowed)",
+        title_justify="left",
     )
-    columns = ("#", "step", "reached", "after skip", "first seen", "skipped", "went on", "stopped",
-               "in progress", "median wait", "late")
+    columns = (
+        "#",
+        "step",
+        "reached",
+        "after skip",
+        "first seen",
+        "skipped",
+        "went on",
+        "stopped",
+        "in progress",
+        "median wait",
+        "late",
+    )
     for column in columns:
         table.add_column(column, justify="left" if column == "step" else "right")
     for step in summary.funnel:
@@ -139,11 +151,25 @@ def _findings(summary: Summary, console: Console) -> None:
         title="Findings (q < threshold, replicated first, ranked by the loss one can count on)",
         title_justify="left",
     )
-    columns = ("#", "kind", "finding", "exposed", "goal with", "without", "points [95% CI]", "q",
-               "repl.", "lost ≥", "shared")
+    columns = (
+        "#",
+        "kind",
+        "finding",
+        "exposed",
+        "goal with",
+        "without",
+        "points [95% CI]",
+        "q",
+        "repl.",
+        "lost ≥",
+        "shared",
+    )
     for column in columns:
-        table.add_column(column, justify="left" if column in ("kind", "finding") else "right",
-                         no_wrap=column not in ("finding", "points [95% CI]"))
+        table.add_column(
+            column,
+            justify="left" if column in ("kind", "finding") else "right",
+            no_wrap=column not in ("finding", "points [95% CI]"),
+        )
     for finding in summary.findings:
         table.add_row(*_finding_row(finding))
     console.print(table)
