@@ -1,5 +1,6 @@
 -- grain: one variant, with where its activity sequence meets the happy path's required steps
--- furthest_step      the last funnel step its journeys reach in order (0: none)
+-- furthest_step      the last funnel step its journeys reach in order (0: none), at position
+--                    furthest_ordinal
 -- first_path_ordinal position of the first activity of any required step
 -- partial            the journey was first seen mid-path (left-censored): it does required steps
 --                    but none of step 1's activities, e.g. a product user never linked to the
@@ -22,12 +23,15 @@ firsts AS (
 ),
 
 reach AS (
-    SELECT variant_id, max(step_no) AS furthest_step FROM temp.int_step_reached GROUP BY variant_id
+    SELECT variant_id, max(step_no) AS furthest_step, arg_max(reached_ordinal, step_no) AS furthest_ordinal
+    FROM temp.int_step_reached
+    GROUP BY variant_id
 )
 
 SELECT
     variants.variant_id,
     coalesce(reach.furthest_step, 0) AS furthest_step,
+    reach.furthest_ordinal,
     firsts.first_path_ordinal,
     coalesce(NOT firsts.does_entry, false) AS partial
 FROM mining.variants AS variants

@@ -3,8 +3,10 @@
 -- the parameters of the findings.
 -- status
 --   converted    the goal activity occurs
---   in_progress  not converted, and its last event is within the next step's window_s of the
---                end of the data: it may still go on (right-censored)
+--   in_progress  not converted, and it reached its furthest step less than the next step's
+--                window_s before the end of the data: it may still go on (right-censored).
+--                Measured from its last progress, not its last event: a newsletter opened
+--                yesterday does not make a journey that stalled months ago still under way.
 --   stopped      not converted, and waited longer than the next step's window
 --   off_path     does no required step of the happy path at all
 -- in_findings: the population every finding draws from: entered the path at step 1 (not
@@ -25,6 +27,7 @@ SELECT
     CASE WHEN paths.reached_goal
         THEN paths.timestamps[list_position(paths.activities, goal.goal)] END AS goal_at,
     path.furthest_step,
+    paths.timestamps[path.furthest_ordinal] AS progressed_at,
     path.partial
 FROM temp.int_journey_paths AS paths
 INNER JOIN temp.int_variant_path AS path USING (variant_id)
@@ -72,7 +75,7 @@ SELECT
     CASE
         WHEN facts.reached_goal THEN 'converted'
         WHEN has_steps.has_steps AND facts.furthest_step = 0 THEN 'off_path'
-        WHEN date_diff('microsecond', facts.ended_at, obs.observed_until) / 1e6 < next_step.window_s
+        WHEN date_diff('microsecond', facts.progressed_at, obs.observed_until) / 1e6 < next_step.window_s
             THEN 'in_progress'
         ELSE 'stopped'
     END AS status,

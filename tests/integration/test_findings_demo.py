@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,7 +16,7 @@ import journey_mining as jm
 from journey_mining.analytics.findings import score_findings
 from journey_mining.demo import DemoGroundTruth, DemoLatent, generate_demo_with_latent
 from journey_mining.warehouse import connect
-from tests.findings_support import documented_sql, memberships, recount, run_documented
+from tests.findings_support import documented_sql, memberships, recount, reproduce
 
 MS = 1_000
 
@@ -65,22 +66,21 @@ def _finding(friction: pd.DataFrame, kind: str, label: str) -> pd.Series:
     return rows.iloc[0]
 
 
-def test_every_finding_is_reproduced_by_its_documented_sql(
-    demo: Demo, friction: pd.DataFrame
-) -> None:
+def _assert_reproduced(con: duckdb.DuckDBPyConnection, findings: pd.DataFrame) -> None:
     sql = documented_sql()
-    top = friction[friction["segment"].isna()]
-    assert set(top["kind"]) <= set(sql), "a kind of finding has no documented SQL"
+    assert set(findings["kind"]) <= set(sql), "a kind of finding has no documented SQL"
+    for finding in findings.to_dict("records"):
+        again = reproduce(con, sql[finding["kind"]], finding)
+        for column in ("n_exposed", "goal_exposed", "n_unexposed", "goal_unexposed"):
+            assert again[column] == finding[column], (finding["label"], column)
+        if finding["n_exposed"] and finding["n_unexposed"]:
+            assert again["rate_unexposed"] == pytest.approx(finding["rate_unexposed"]), finding["label"]
+
+
+def test_every_finding_is_reproduced_by_its_documented_sql(demo: Demo, friction: pd.DataFrame) -> None:
     con = connect(demo.warehouse, read_only=True)
     try:
-        for finding in top.to_dict("records"):
-            expected = (
-                finding["n_population"],
-                finding["n_exposed"],
-                finding["goal_exposed"],
-                finding["goal_unexposed"],
-            )
-            assert run_documented(con, sql[finding["kind"]], finding) == expected, finding["label"]
+        _assert_reproduced(con, friction[friction["segment"].isna()])
     finally:
         con.close()
 
@@ -88,7 +88,6 @@ def test_every_finding_is_reproduced_by_its_documented_sql(
 def test_findings_within_a_segment_are_the_documented_sql_on_its_journeys(
     demo: Demo, friction: pd.DataFrame, tmp_path: Path
 ) -> None:
-    sql = documented_sql()
     copy = tmp_path / "copy.duckdb"
     shutil.copy(demo.warehouse, copy)
     stratum = friction[friction["segment"] == "first_channel"]
@@ -103,14 +102,7 @@ def test_findings_within_a_segment_are_the_documented_sql_on_its_journeys(
         )
         rows = stratum[stratum["segment_value"] == value]
         assert len(rows) > 10
-        for finding in rows.to_dict("records"):
-            expected = (
-                finding["n_population"],
-                finding["n_exposed"],
-                finding["goal_exposed"],
-                finding["goal_unexposed"],
-            )
-            assert run_documented(con, sql[finding["kind"]], finding) == expected, finding["label"]
+        _assert_reproduced(con, rows)
     finally:
         con.close()
 

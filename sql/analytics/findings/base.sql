@@ -52,12 +52,36 @@ SELECT
     params.path_activities
 FROM mining.analysis_window AS params;
 
--- grain: one journey in one finding's population, with the findings it is exposed to there
+-- grain: one journey of the findings' population, with the first time it did an activity of
+-- each required step it did (in order or not): its progress along the path over time
+CREATE OR REPLACE TEMP TABLE int_finding_progress AS
+WITH step_activities AS (
+    SELECT step_no, unnest(activities) AS activity FROM mining.funnel
+),
+
+firsts AS (
+    SELECT journeys.journey_no, step_activities.step_no, min(events.ts) AS first_at
+    FROM temp.int_finding_journeys AS journeys
+    INNER JOIN mining.journey_events AS events USING (case_id)
+    INNER JOIN step_activities USING (activity)
+    GROUP BY journeys.journey_no, step_activities.step_no
+)
+
+SELECT
+    journey_no,
+    list(step_no ORDER BY step_no) AS step_nos,
+    list(first_at ORDER BY step_no) AS first_ats
+FROM firsts
+GROUP BY journey_no;
+
+-- grain: one journey in one finding's population (in one progress stratum, for the kinds
+-- compared among journeys that made the same progress), with the findings it is exposed to there
 CREATE OR REPLACE TEMP TABLE int_finding_rows (
     population_key VARCHAR,
     journey_no BIGINT,
     exposures VARCHAR[],
-    wait_s DOUBLE
+    wait_s DOUBLE,
+    stratum VARCHAR
 );
 
 -- grain: one finding: its population, exposure and what it describes

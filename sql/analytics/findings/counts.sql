@@ -1,5 +1,6 @@
--- grain: one finding in one stratum (all journeys, or the journeys of one value of a declared
--- segment attribute): the 2×2 counts behind it (exposed or not × reached the goal or not), the
+-- grain: one finding in one segment stratum (all journeys, or the journeys of one value of a
+-- declared segment attribute) and one progress stratum (for the kinds compared at equal
+-- progress; NULL for the others): the 2×2 counts behind it (exposed or not × reached the goal or not), the
 -- same counts in each half of the two replication splits (hash_half, time_half of
 -- mining.journeys), and the median waits of the step it concerns. Statistics are added by
 -- journey_mining.analytics.statistics.
@@ -16,6 +17,7 @@ members AS (
         rows.population_key,
         rows.exposures,
         rows.wait_s,
+        rows.stratum,
         journeys.goal,
         journeys.hash_half,
         journeys.time_half,
@@ -31,6 +33,7 @@ populations AS (
         population_key,
         segment,
         segment_value,
+        stratum,
         count(*) AS n_population,
         count(*) FILTER (WHERE goal) AS goal_population,
         count(*) FILTER (WHERE hash_half = 1) AS n_population_h1,
@@ -42,7 +45,7 @@ populations AS (
         count(*) FILTER (WHERE time_half = 2) AS n_population_t2,
         count(*) FILTER (WHERE time_half = 2 AND goal) AS goal_population_t2
     FROM members
-    GROUP BY population_key, segment, segment_value
+    GROUP BY population_key, segment, segment_value, stratum
 ),
 
 exposed AS (
@@ -51,6 +54,7 @@ exposed AS (
         exposure,
         segment,
         segment_value,
+        stratum,
         count(*) AS n_exposed,
         count(*) FILTER (WHERE goal) AS goal_exposed,
         count(*) FILTER (WHERE hash_half = 1) AS n_exposed_h1,
@@ -63,7 +67,7 @@ exposed AS (
         count(*) FILTER (WHERE time_half = 2 AND goal) AS goal_exposed_t2,
         median(wait_s) AS median_wait_exposed_s
     FROM (SELECT *, unnest(exposures) AS exposure FROM members)
-    GROUP BY population_key, exposure, segment, segment_value
+    GROUP BY population_key, exposure, segment, segment_value, stratum
 ),
 
 unexposed_waits AS (
@@ -82,6 +86,7 @@ SELECT
     defs.*,
     populations.segment,
     populations.segment_value,
+    populations.stratum,
     populations.n_population,
     populations.goal_population,
     coalesce(exposed.n_exposed, 0) AS n_exposed,
@@ -111,6 +116,7 @@ LEFT JOIN exposed
     AND exposed.exposure = defs.exposure
     AND exposed.segment IS NOT DISTINCT FROM populations.segment
     AND exposed.segment_value IS NOT DISTINCT FROM populations.segment_value
+    AND exposed.stratum IS NOT DISTINCT FROM populations.stratum
 LEFT JOIN unexposed_waits AS waits
     ON waits.finding_key = defs.finding_key
     AND waits.segment IS NOT DISTINCT FROM populations.segment

@@ -1,7 +1,8 @@
 -- Kind during_step: an activity done while waiting for a step.
--- population wait:<k>  journeys that reached step k-1 and, at the landmark (step k's
---                      landmark_s after reaching k-1), had reached no later step and not the
---                      goal: they were still waiting for step k
+-- population wait:<k>  journeys that reached step k-1 and, by the landmark (step k's
+--                      landmark_s after reaching k-1: the first quarter of its wait), had done no activity of step k or of any
+--                      later step (in order or not) and not the goal: they were still waiting
+--                      for step k
 -- exposed              did the activity after reaching k-1 and no later than the landmark
 -- Every journey of the population had the same time to be exposed, so an activity that comes
 -- at random moments (a support ticket) is not made to look harmful by the long waits of the
@@ -25,18 +26,20 @@ windows AS (
         opened.reached_ordinal AS opened_ordinal,
         opened.reached_at + to_microseconds(CAST(steps.landmark_s * 1e6 AS BIGINT)) AS landmark_at,
         journeys.goal_at,
-        onward.reached_at AS onward_at,
+        list_min(list_filter(progress.first_ats, lambda t, i: progress.step_nos[i] >= steps.step_no))
+            AS progress_at,
         CASE WHEN onward.step_no = steps.step_no THEN onward.wait_s END AS wait_s
     FROM temp.int_finding_journeys AS journeys
     INNER JOIN mining.journey_steps AS opened ON opened.case_id = journeys.case_id
     INNER JOIN steps ON opened.step_no = steps.step_no - 1
+    INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
     LEFT JOIN mining.journey_steps AS onward
         ON onward.case_id = journeys.case_id AND onward.previous_step_no = opened.step_no
 ),
 
 waiting AS (
     SELECT * FROM windows
-    WHERE (onward_at IS NULL OR onward_at > landmark_at) AND (goal_at IS NULL OR goal_at > landmark_at)
+    WHERE (progress_at IS NULL OR progress_at > landmark_at) AND (goal_at IS NULL OR goal_at > landmark_at)
 ),
 
 done AS (
@@ -54,7 +57,8 @@ SELECT
     'wait:' || waiting.step_no AS population_key,
     waiting.journey_no,
     coalesce(done.activities, []) AS exposures,
-    waiting.wait_s
+    waiting.wait_s,
+    NULL::VARCHAR AS stratum
 FROM waiting
 LEFT JOIN done USING (journey_no, step_no);
 
@@ -75,7 +79,7 @@ SELECT
     funnel.step,
     exposures.exposure AS activity,
     'journeys that reached ' || previous.step || ' and were still waiting for ' || funnel.step
-        || ' after its median wait' AS population,
+        || ' (no activity of it or a later step) after the first quarter of its wait' AS population,
     funnel.landmark_s,
     true AS has_wait
 FROM exposures

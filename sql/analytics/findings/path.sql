@@ -1,7 +1,8 @@
--- Kind path: the way a journey came to a step along the happy path (the path's activities — its
--- steps' and its optional ones — up to reaching the step, in order; activities the path does
--- not know, such as support tickets, are left out: they have kinds of their own), against the
--- other ways to the same step.
+-- Kind path: the way a journey came to a step along the happy path (the activities of that step,
+-- of the steps before it and the path's optional ones, up to reaching the step, in order), against
+-- the other ways to the same step. Activities the path does not know (support tickets) have kinds
+-- of their own; a later step done early (paying before the contract) is progress beyond the step,
+-- not a way to it, and is left out too.
 -- population reached:<k>  journeys that reached step k (before the goal's step) before any goal
 -- exposed                 came by this prefix; only the ten most frequent prefixes to each
 --                         step with at least min_journeys journeys on each side are tested
@@ -10,17 +11,28 @@
 CREATE OR REPLACE TEMP TABLE int_finding_paths AS
 WITH context AS (
     SELECT * FROM temp.int_finding_context
+),
+
+later_activities AS (
+    -- per step: the activities of the steps after it
+    SELECT steps.step_no, flatten(list(later.activities) FILTER (WHERE later.step_no IS NOT NULL)) AS later
+    FROM mining.funnel AS steps
+    LEFT JOIN mining.funnel AS later ON later.step_no > steps.step_no
+    GROUP BY steps.step_no
 )
 
 SELECT
     journeys.journey_no,
     reach.step_no,
-    list_filter(variants.activities[1:reach.reached_ordinal], lambda a: list_contains(context.path_activities, a))
-        AS prefix,
+    list_filter(
+        variants.activities[1:reach.reached_ordinal],
+        lambda a: list_contains(context.path_activities, a) AND NOT list_contains(coalesce(later.later, []), a)
+    ) AS prefix,
     substr(md5(array_to_string(prefix, chr(31))), 1, 16) AS prefix_id
 FROM temp.int_finding_journeys AS journeys
 INNER JOIN mining.journey_steps AS reach ON reach.case_id = journeys.case_id
 INNER JOIN mining.variants AS variants ON variants.variant_id = journeys.variant_id
+INNER JOIN later_activities AS later ON later.step_no = reach.step_no
 CROSS JOIN context
 WHERE reach.step_no >= 2 AND reach.step_no < context.goal_step
     AND (journeys.goal_at IS NULL OR journeys.goal_at > reach.reached_at);

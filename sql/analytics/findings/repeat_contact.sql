@@ -4,6 +4,8 @@
 -- population contact   journeys with a contact before the goal that had not reached the goal
 --                      within findings.repeat_contact_within of their first contact
 -- exposed              another contact within that window through another channel than the first
+-- stratum              progress: required steps done at the first contact and by the end of the
+--                      window, compared within equal progress (as repetition.sql)
 INSERT INTO temp.int_finding_rows BY NAME
 WITH settings AS (
     SELECT contacts, repeat_contact_within_s FROM mining.analysis_window
@@ -23,6 +25,7 @@ firsts AS (
         journey_no,
         min(ordinal) AS first_ordinal,
         arg_min(channel, ordinal) AS first_channel,
+        arg_min(ts, ordinal) AS first_at,
         arg_min(ts, ordinal) + to_microseconds(CAST(any_value(settings.repeat_contact_within_s) * 1e6 AS BIGINT))
             AS landmark_at,
         any_value(goal_at) AS goal_at
@@ -31,7 +34,13 @@ firsts AS (
 ),
 
 population AS (
-    SELECT * FROM firsts WHERE goal_at IS NULL OR goal_at > landmark_at
+    SELECT
+        firsts.*,
+        len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= firsts.first_at)) || '>'
+            || len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= firsts.landmark_at)) AS stratum
+    FROM firsts
+    LEFT JOIN temp.int_finding_progress AS progress USING (journey_no)
+    WHERE firsts.goal_at IS NULL OR firsts.goal_at > firsts.landmark_at
 ),
 
 exposed AS (
@@ -47,7 +56,8 @@ SELECT
     'contact' AS population_key,
     population.journey_no,
     CASE WHEN exposed.journey_no IS NULL THEN [] ELSE ['another_channel'] END AS exposures,
-    NULL::DOUBLE AS wait_s
+    NULL::DOUBLE AS wait_s,
+    population.stratum
 FROM population
 LEFT JOIN exposed USING (journey_no);
 
@@ -59,7 +69,8 @@ SELECT
     'repeat_contact' AS kind,
     'contacted again through another channel within ' || settings.repeat_contact_within_s / 86400 || ' days'
         AS label,
-    'journeys with a contact (' || array_to_string(settings.contacts, ', ') || ') before the goal' AS population,
+    'journeys with a contact (' || array_to_string(settings.contacts, ', ') || ') before the goal '
+        || 'that had not reached it within the window after it, compared at equal progress' AS population,
     settings.repeat_contact_within_s AS landmark_s,
     false AS has_wait
 FROM mining.analysis_window AS settings

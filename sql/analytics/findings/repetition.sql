@@ -1,9 +1,15 @@
 -- Kind repetition: an activity done again (rework loops, repeat contacts), with its dose.
 -- dose d = 2: "twice or more against once"; d = 3: "three times or more against twice".
 -- population rep:<activity>:<d>  journeys that did the activity d-1 times before the goal
---                      and had not reached the goal by the landmark: the (d-1)-th time plus
---                      the median gap between the (d-1)-th and the d-th time (landmark_s)
+--                      and had not reached the goal by the landmark (the (d-1)-th time plus the
+--                      median gap between the (d-1)-th and the d-th time: landmark_s)
 -- exposed              did it a d-th time by the landmark
+-- stratum              the journey's progress: how many required steps it had done at the
+--                      (d-1)-th time, and by the landmark ("2>3"). Exposed and unexposed are
+--                      compared within equal progress (the unexposed rate is standardised to
+--                      the exposed journeys' progress), so an activity that merely comes with
+--                      progress (a help page viewed after every step) is no finding: doing it
+--                      again would only mean "went on".
 -- The goal and its negations are never exposures. Only occurrences before the goal count.
 CREATE OR REPLACE TEMP TABLE int_finding_occurrences AS
 SELECT
@@ -39,6 +45,7 @@ WITH candidates AS (
         doses.dose,
         occurrences.n_times,
         occurrences.first_times[doses.dose] AS dose_at,
+        occurrences.first_times[doses.dose - 1] AS since_at,
         occurrences.first_times[doses.dose - 1]
             + to_microseconds(CAST(doses.landmark_s * 1e6 AS BIGINT)) AS landmark_at
     FROM temp.int_finding_occurrences AS occurrences
@@ -50,9 +57,12 @@ SELECT
     'rep:' || candidates.dose || ':' || candidates.activity AS population_key,
     candidates.journey_no,
     CASE WHEN candidates.dose_at <= candidates.landmark_at THEN ['repeated'] ELSE [] END AS exposures,
-    NULL::DOUBLE AS wait_s
+    NULL::DOUBLE AS wait_s,
+    len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= candidates.since_at)) || '>'
+        || len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= candidates.landmark_at)) AS stratum
 FROM candidates
 INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
+LEFT JOIN temp.int_finding_progress AS progress USING (journey_no)
 WHERE journeys.goal_at IS NULL OR journeys.goal_at > candidates.landmark_at;
 
 INSERT INTO temp.int_finding_defs BY NAME
@@ -66,7 +76,7 @@ SELECT
     activity,
     dose,
     'journeys that did ' || activity || ' ' || (dose - 1) || ' time(s) before the goal and had not '
-        || 'reached it by the median gap to the next time' AS population,
+        || 'reached it within the median gap to the next time, compared at equal progress' AS population,
     landmark_s,
     false AS has_wait
 FROM temp.int_finding_doses;

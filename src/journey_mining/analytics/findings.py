@@ -21,14 +21,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from journey_mining.analytics.statistics import (
-    IntArray,
-    benjamini_hochberg,
-    conservative_loss,
-    difference_interval,
-    fisher_p_values,
-    holds_in_half,
-)
+from journey_mining.analytics.statistics import IntArray, benjamini_hochberg, conservative_loss
+from journey_mining.analytics.strata import compare, pool_strata, unexposed_rate
 from journey_mining.warehouse import run_sql
 
 KIND_MODELS = (
@@ -97,68 +91,56 @@ FRICTION_COLUMNS: dict[str, str] = {
 }
 
 
-def _ints(frame: pd.DataFrame, column: str) -> IntArray:
-    return frame[column].fillna(0).to_numpy(dtype=np.int64)
-
-
 def score_findings(
     counts: pd.DataFrame,
     min_journeys: int,
     q_threshold: float,
     terminal_activities: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
-    """Add the statistics and the default-view flag to the 2×2 counts (one row per finding).
+    """Pool each finding's strata and add the statistics and the default-view flag.
 
-    ``counts`` has, per finding, ``n_population``, ``goal_population``, ``n_exposed``,
+    ``counts`` has, per finding (``finding_id``) and progress ``stratum`` (absent or NULL for
+    the kinds with one table), ``n_population``, ``goal_population``, ``n_exposed``,
     ``goal_exposed`` and the same four for each half of the two replication splits (suffixes
-    ``_h1``, ``_h2``, ``_t1``, ``_t2``). A finding is *tested* when both groups hold at least
-    ``min_journeys`` journeys; q-values are over the tested findings. The default view: tested,
-    ``q < q_threshold``, and not the outcome restated (an activity after which no journey ever
-    reached the goal: ``terminal_activities``).
+    ``_h1``, ``_h2``, ``_t1``, ``_t2``); see ``journey_mining.analytics.strata``. A finding is
+    *tested* when both groups hold at least ``min_journeys`` journeys; q-values are over the
+    tested findings. The default view: tested, ``q < q_threshold``, and not the outcome restated
+    (an activity after which no journey ever reached the goal: ``terminal_activities``).
 
     Example:
         >>> import pandas as pd
-        >>> counts = pd.DataFrame({"kind": ["during_step"], "activity": ["x"],
+        >>> counts = pd.DataFrame({"finding_id": ["f"], "kind": ["during_step"], "activity": ["x"],
         ...     "n_population": [200], "goal_population": [100], "n_exposed": [50],
         ...     "goal_exposed": [10]})
         >>> scored = score_findings(counts, min_journeys=30, q_threshold=0.05)
         >>> scored.loc[0, ["rate_exposed", "rate_unexposed", "loss", "in_default_view"]].tolist()
         [0.2, 0.6, 20.0, True]
     """
-    frame = counts.copy()
-    n1, x1 = _ints(frame, "n_exposed"), _ints(frame, "goal_exposed")
-    n0 = _ints(frame, "n_population") - n1
-    x0 = _ints(frame, "goal_population") - x1
-    difference, low, high = difference_interval(x1, n1, x0, n0)
-    frame["n_unexposed"] = n0
-    frame["goal_unexposed"] = x0
+    frame = pool_strata(counts)
+    n1, x1 = frame["n1"].to_numpy(dtype=np.int64), frame["x1"].to_numpy(dtype=np.int64)
+    n0, x0 = frame["n0"].to_numpy(dtype=np.int64), frame["x0"].to_numpy(dtype=np.int64)
+    difference, low, high, p = compare(frame)
+    frame["n_exposed"], frame["goal_exposed"] = n1, x1
+    frame["n_unexposed"], frame["goal_unexposed"] = n0, x0
+    frame["n_population"] = n1 + n0
     with np.errstate(divide="ignore", invalid="ignore"):
         frame["rate_exposed"] = np.where(n1 > 0, x1 / np.maximum(n1, 1), np.nan)
-        frame["rate_unexposed"] = np.where(n0 > 0, x0 / np.maximum(n0, 1), np.nan)
+    frame["rate_unexposed"] = unexposed_rate(frame)
     frame["difference"], frame["difference_low"], frame["difference_high"] = difference, low, high
     frame["loss"] = -n1 * difference
     frame["loss_low"] = -n1 * high
     frame["loss_high"] = -n1 * low
     tested = (n1 >= min_journeys) & (n0 >= min_journeys)
-    p = fisher_p_values(x1, n1, x0, n0)
     frame["p_value"] = p
     frame["tested"] = tested
     frame["q_value"] = benjamini_hochberg(np.where(tested, p, np.nan))
     frame["direction"] = np.where(difference < 0, "loss", np.where(difference > 0, "gain", "none"))
     sign = np.sign(np.nan_to_num(difference))
     for split, name in (("h", "hash"), ("t", "time")):
-        held = [
-            holds_in_half(
-                _column(frame, f"goal_exposed_{split}{half}"),
-                _column(frame, f"n_exposed_{split}{half}"),
-                _column(frame, f"goal_population_{split}{half}")
-                - _column(frame, f"goal_exposed_{split}{half}"),
-                _column(frame, f"n_population_{split}{half}")
-                - _column(frame, f"n_exposed_{split}{half}"),
-                sign,
-            )
-            for half in (1, 2)
-        ]
+        held = []
+        for half in (1, 2):
+            d_half, _, _, p_half = compare(frame, f"_{split}{half}")
+            held.append((np.nan_to_num(p_half, nan=1.0) < 0.05) & (np.sign(np.nan_to_num(d_half)) == sign) & (sign != 0))
         frame[f"replicated_{name}"] = held[0] & held[1]
     frame["replicated"] = frame["replicated_hash"] & frame["replicated_time"]
     restated = frame["kind"].isin(ACTIVITY_KINDS) & frame["activity"].isin(terminal_activities)
@@ -180,13 +162,6 @@ def score_findings(
         tested & ~restated.to_numpy() & (np.nan_to_num(q, nan=1.0) < q_threshold)
     )
     return frame
-
-
-def _column(frame: pd.DataFrame, column: str) -> IntArray:
-    """An integer count column, zeros when the frame lacks it."""
-    if column not in frame:
-        return np.zeros(len(frame), dtype=np.int64)
-    return _ints(frame, column)
 
 
 def rank_findings(scored: pd.DataFrame) -> pd.DataFrame:

@@ -178,17 +178,6 @@ def benjamini_hochberg(p_values: FloatArray) -> FloatArray:
     return q
 
 
-def holds_in_half(
-    x1: IntArray, n1: IntArray, x0: IntArray, n0: IntArray, sign: FloatArray, alpha: float = 0.05
-) -> npt.NDArray[np.bool_]:
-    """Whether each finding holds in one half of a split: same sign as overall, p < ``alpha``."""
-    p = fisher_p_values(x1, n1, x0, n0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = x1 / n1.astype(np.float64) - x0 / n0.astype(np.float64)
-    held: npt.NDArray[np.bool_] = (~np.isnan(p)) & (p < alpha) & (np.sign(d) == sign) & (sign != 0)
-    return held
-
-
 def conservative_loss(loss: FloatArray, loss_low: FloatArray, loss_high: FloatArray) -> FloatArray:
     """The end of the loss interval nearest zero (0 when the interval contains zero)."""
     return np.where(loss_low > 0, loss_low, np.where(loss_high < 0, loss_high, 0.0))
