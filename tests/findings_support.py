@@ -148,7 +148,9 @@ def memberships(con: duckdb.DuckDBPyConnection) -> Memberships:
 
 def recount(m: Memberships, goal: np.ndarray) -> pd.DataFrame:
     """The counts frame of ``m.counts`` with the 2×2 tables recounted under outcome ``goal``."""
-    out = m.counts[["finding_id", "finding_key", "kind", "activity", "segment", "segment_value", "stratum"]].copy()
+    out = m.counts[
+        ["finding_id", "finding_key", "kind", "activity", "segment", "segment_value", "stratum"]
+    ].copy()
     columns = {"n_population": [], "goal_population": [], "n_exposed": [], "goal_exposed": []}
     cache: dict[tuple[object, object], tuple[np.ndarray, ...]] = {}
     for key, segment, value, progress in zip(

@@ -41,6 +41,10 @@ class WarehouseError(JourneyMiningError):
     """The DuckDB warehouse is missing, locked, or lacks the tables a command needs."""
 
 
+class SqlTestFailed(WarehouseError):
+    """A zero-row test query in ``sql/tests/`` returned rows: an invariant of the tables broke."""
+
+
 class UnknownActivity(KeyError, ConfigError):
     """A happy path or mapping names an activity the data never produces."""
 

@@ -42,7 +42,7 @@ from journey_mining.mining.compare import compare_variants, read_dfg, read_varia
 from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
 from journey_mining.mining.models import ProcessModel
 from journey_mining.ordering import build_journey_events
-from journey_mining.warehouse import connect, run_sql, run_sql_with, table_exists
+from journey_mining.warehouse import connect, run_sql, run_sql_tests, run_sql_with, table_exists
 
 Progress = Callable[[str], None]
 
@@ -484,6 +484,8 @@ def _transform(
             run_sql(con, model_file)
         say("testing findings")
         build_findings(con)
+        say("checking the tables")
+        run_sql_tests(con)
         counts = con.execute(
             "SELECT (SELECT count(*) FROM mining.journeys), (SELECT count(*) FROM mining.variants)"
         ).fetchone()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from journey_mining.errors import WarehouseError
-from journey_mining.resources import sql_file
+from journey_mining.errors import SqlTestFailed, WarehouseError
+from journey_mining.resources import resource_dir, sql_file
 
 SCHEMAS = ("raw", "meta", "staging", "mining")
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
@@ -100,3 +100,32 @@ def require_tables(con: duckdb.DuckDBPyConnection, *qualified: str) -> None:
             f"the warehouse has no {', '.join(missing)}. Fix: run 'journey-mining run "
             "<pipeline.yaml>' (or 'journey-mining demo') on it first."
         )
+
+
+def run_sql_tests(
+    con: duckdb.DuckDBPyConnection, sample: int = 5, directory: Path | None = None
+) -> list[str]:
+    """Run every zero-row test query of ``sql/tests/`` (or ``directory``); return their names.
+
+    A test that returns rows raises ``SqlTestFailed`` naming it, saying what it checks (its
+    first comment line) and showing up to ``sample`` offending rows; inside the run's
+    transaction that rolls the run back.
+    """
+    names: list[str] = []
+    for file in sorted((directory or resource_dir("sql") / "tests").glob("*.sql")):
+        text = file.read_text(encoding="utf-8")
+        cursor = con.execute(f"SELECT * FROM ({text.strip().rstrip(';')}) LIMIT {int(sample) + 1}")
+        rows = cursor.fetchall()
+        if rows:
+            columns = [d[0] for d in cursor.description]
+            described = next(
+                (line[2:].strip() for line in text.splitlines() if line.startswith("--")), ""
+            )
+            shown = "; ".join(str(dict(zip(columns, row, strict=True))) for row in rows[:sample])
+            raise SqlTestFailed(
+                f"SQL test {file.stem} failed ({described}): {len(rows) if len(rows) <= sample else f'more than {sample}'} "
+                f"offending row(s), e.g. {shown}. The run was rolled back; this is a bug in "
+                "journey-mining — please report it with the pipeline."
+            )
+        names.append(file.stem)
+    return names

@@ -47,7 +47,11 @@ def friction(company: Company) -> pd.DataFrame:
 def test_every_row_of_the_three_exports_loads(company: Company) -> None:
     con = connect(company.warehouse, read_only=True)
     try:
-        rows = dict(con.execute("SELECT source, sum(rows_loaded) FROM mining.run_sources GROUP BY source").fetchall())
+        rows = dict(
+            con.execute(
+                "SELECT source, sum(rows_loaded) FROM mining.run_sources GROUP BY source"
+            ).fetchall()
+        )
         quarantined = con.execute("SELECT count(*) FROM mining.quarantine").fetchone()[0]  # type: ignore[index]
     finally:
         con.close()
@@ -59,7 +63,9 @@ def test_every_row_of_the_three_exports_loads(company: Company) -> None:
     }
 
 
-@pytest.mark.parametrize("name", ["second_call", "address_not_found", "slow_installation_handoff", "partner_channel"])
+@pytest.mark.parametrize(
+    "name", ["second_call", "address_not_found", "slow_installation_handoff", "partner_channel"]
+)
 def test_planted_effect_is_a_replicated_loss_in_the_default_view(
     company: Company, friction: pd.DataFrame, name: str
 ) -> None:
@@ -72,8 +78,14 @@ def test_planted_effect_is_a_replicated_loss_in_the_default_view(
     assert finding["difference_high"] < 0
 
 
-def test_the_dose_effect_starts_at_the_second_call(company: Company, friction: pd.DataFrame) -> None:
-    second = friction[(friction["kind"] == "repetition") & (friction["activity"] == "call_received") & (friction["dose"] == 2)].iloc[0]
+def test_the_dose_effect_starts_at_the_second_call(
+    company: Company, friction: pd.DataFrame
+) -> None:
+    second = friction[
+        (friction["kind"] == "repetition")
+        & (friction["activity"] == "call_received")
+        & (friction["dose"] == 2)
+    ].iloc[0]
     assert second["in_default_view"]
     assert second["rate_exposed"] < 0.75 * second["rate_unexposed"]
     # the truth among first callers: a second call within the window roughly halves installation
@@ -84,20 +96,27 @@ def test_the_dose_effect_starts_at_the_second_call(company: Company, friction: p
     assert installed[callers & twice].mean() < 0.6 * installed[callers & ~twice].mean()
 
 
-@pytest.mark.parametrize("name", ["skip_verification", "pay_before_contract", "newsletter", "faq_after_steps", "signup_month"])
+@pytest.mark.parametrize(
+    "name",
+    ["skip_verification", "pay_before_contract", "newsletter", "faq_after_steps", "signup_month"],
+)
 def test_planted_null_is_not_in_the_default_view(company: Company, name: str) -> None:
     planted = next(n for n in company.truth.nulls if n.name == name)
     frame = jm.table(company.warehouse, "friction")
     default = frame[frame["in_default_view"]]
     if planted.kind == "any":
-        hits = default[(default["activity"] == planted.label) | default["label"].str.contains(planted.label)]
+        hits = default[
+            (default["activity"] == planted.label) | default["label"].str.contains(planted.label)
+        ]
     elif planted.kind == "segment":
         hits = default[(default["kind"] == "segment") & (default["attribute"] == planted.label)]
     else:
         hits = default[(default["kind"] == planted.kind) & (default["label"] == planted.label)]
     assert hits.empty, hits["label"].tolist()
     everything = frame[frame["segment"].isna()]
-    tested = everything[(everything["kind"] == planted.kind) & (everything["label"] == planted.label)]
+    tested = everything[
+        (everything["kind"] == planted.kind) & (everything["label"] == planted.label)
+    ]
     if planted.kind not in ("any", "segment"):
         assert len(tested) == 1 and tested.iloc[0]["tested"], "the null was not even tested"
 
@@ -117,10 +136,15 @@ def test_censored_journeys_are_counted_and_left_out_of_the_findings(company: Com
     assert (journeys["status"] == "in_progress").sum() > 50
     assert not journeys.loc[journeys["status"] == "in_progress", "in_findings"].any()
     funnel = jm.funnel(company.warehouse)
-    assert funnel["started_here"].iloc[1:].sum() == len(partial) - (partial["furthest_step"] == 1).sum()
+    assert (
+        funnel["started_here"].iloc[1:].sum()
+        == len(partial) - (partial["furthest_step"] == 1).sum()
+    )
 
 
-def test_every_finding_is_reproduced_by_its_documented_sql(company: Company, friction: pd.DataFrame) -> None:
+def test_every_finding_is_reproduced_by_its_documented_sql(
+    company: Company, friction: pd.DataFrame
+) -> None:
     sql = documented_sql()
     con = connect(company.warehouse, read_only=True)
     try:
@@ -132,6 +156,11 @@ def test_every_finding_is_reproduced_by_its_documented_sql(company: Company, fri
         con.close()
 
 
-def test_explained_loss_never_exceeds_the_journeys_that_did_not_convert(company: Company, friction: pd.DataFrame) -> None:
+def test_explained_loss_never_exceeds_the_journeys_that_did_not_convert(
+    company: Company, friction: pd.DataFrame
+) -> None:
     journeys = jm.journeys(company.warehouse)
-    assert np.nansum(friction["explained_loss"]) <= (~journeys.loc[journeys["in_findings"], "reached_goal"]).sum()
+    assert (
+        np.nansum(friction["explained_loss"])
+        <= (~journeys.loc[journeys["in_findings"], "reached_goal"]).sum()
+    )

@@ -74,10 +74,14 @@ def _assert_reproduced(con: duckdb.DuckDBPyConnection, findings: pd.DataFrame) -
         for column in ("n_exposed", "goal_exposed", "n_unexposed", "goal_unexposed"):
             assert again[column] == finding[column], (finding["label"], column)
         if finding["n_exposed"] and finding["n_unexposed"]:
-            assert again["rate_unexposed"] == pytest.approx(finding["rate_unexposed"]), finding["label"]
+            assert again["rate_unexposed"] == pytest.approx(finding["rate_unexposed"]), finding[
+                "label"
+            ]
 
 
-def test_every_finding_is_reproduced_by_its_documented_sql(demo: Demo, friction: pd.DataFrame) -> None:
+def test_every_finding_is_reproduced_by_its_documented_sql(
+    demo: Demo, friction: pd.DataFrame
+) -> None:
     con = connect(demo.warehouse, read_only=True)
     try:
         _assert_reproduced(con, friction[friction["segment"].isna()])

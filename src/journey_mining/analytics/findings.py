@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from journey_mining.analytics.statistics import IntArray, benjamini_hochberg, conservative_loss
+from journey_mining.analytics.statistics import benjamini_hochberg, conservative_loss
 from journey_mining.analytics.strata import compare, pool_strata, unexposed_rate
 from journey_mining.warehouse import run_sql
 
@@ -140,7 +140,11 @@ def score_findings(
         held = []
         for half in (1, 2):
             d_half, _, _, p_half = compare(frame, f"_{split}{half}")
-            held.append((np.nan_to_num(p_half, nan=1.0) < 0.05) & (np.sign(np.nan_to_num(d_half)) == sign) & (sign != 0))
+            held.append(
+                (np.nan_to_num(p_half, nan=1.0) < 0.05)
+                & (np.sign(np.nan_to_num(d_half)) == sign)
+                & (sign != 0)
+            )
         frame[f"replicated_{name}"] = held[0] & held[1]
     frame["replicated"] = frame["replicated_hash"] & frame["replicated_time"]
     restated = frame["kind"].isin(ACTIVITY_KINDS) & frame["activity"].isin(terminal_activities)
@@ -241,7 +245,8 @@ def compute_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     run_sql(con, "analytics/findings/counts.sql")
     counts = con.execute(
         "SELECT *, substr(md5(finding_key || chr(31) || coalesce(segment, '') || chr(31) "
-        "|| coalesce(segment_value, '')), 1, 16) AS finding_id FROM temp.int_finding_counts"
+        "|| coalesce(segment_value, '')), 1, 16) AS finding_id FROM temp.int_finding_counts "
+        "ORDER BY finding_key, segment NULLS FIRST, segment_value NULLS FIRST, stratum NULLS FIRST"
     ).df()
     return counts
 

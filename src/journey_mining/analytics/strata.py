@@ -69,14 +69,18 @@ def _stratum_parts(frame: pd.DataFrame, suffix: str) -> dict[str, FloatArray]:
     adj1 = (x1 + 1) / (n1 + 2)
     adj0 = (x0 + 1) / (n0 + 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cmh_var = np.where(total > 1, n1 * n0 * goals * (total - goals) / (total**2 * (total - 1)), 0.0)
+        cmh_var = np.where(
+            total > 1, n1 * n0 * goals * (total - goals) / (total**2 * (total - 1)), 0.0
+        )
     return {
         "n1": n1,
         "x1": x1,
         "n0": n0,
         "x0": x0,
         "exp0": n1 * x0 / safe0,
-        "var": np.where(ok, n1**2 * (adj1 * (1 - adj1) / (n1 + 2) + adj0 * (1 - adj0) / (n0 + 2)), 0.0),
+        "var": np.where(
+            ok, n1**2 * (adj1 * (1 - adj1) / (n1 + 2) + adj0 * (1 - adj0) / (n0 + 2)), 0.0
+        ),
         "cmh_dev": np.where(ok, x1 - n1 * goals / np.maximum(total, 1), 0.0),
         "cmh_var": np.where(ok, cmh_var, 0.0),
     }
@@ -91,6 +95,11 @@ def pool_strata(counts: pd.DataFrame) -> pd.DataFrame:
     frame = counts.copy()
     if "stratum" not in frame:
         frame["stratum"] = None
+    # a fixed order of the strata, so float sums come out the same on every run
+    frame = frame.assign(_order=frame["stratum"].fillna("")).sort_values(
+        ["finding_id", "_order"], kind="stable"
+    )
+    frame = frame.drop(columns="_order").reset_index(drop=True)
     parts: dict[str, FloatArray] = {}
     for suffix in SPLITS:
         for name, values in _stratum_parts(frame, suffix).items():
@@ -108,7 +117,9 @@ def pool_strata(counts: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def compare(pooled: pd.DataFrame, suffix: str = "") -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+def compare(
+    pooled: pd.DataFrame, suffix: str = ""
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Per finding: the difference (exposed − unexposed), its 95% interval and the p-value."""
     n1: IntArray = pooled[f"n1{suffix}"].to_numpy(dtype=np.int64)
     x1: IntArray = pooled[f"x1{suffix}"].to_numpy(dtype=np.int64)
@@ -126,7 +137,9 @@ def compare(pooled: pd.DataFrame, suffix: str = "") -> tuple[FloatArray, FloatAr
             std_d = (x1 - exp0) / n1
             half = Z_95 * np.sqrt(var) / n1
             statistic = np.maximum(np.abs(dev) - 0.5, 0.0) ** 2 / cmh_var
-        std_p = np.where(cmh_var > 0, chi2.sf(statistic, 1), np.where((n1 > 0) & (n0 > 0), 1.0, np.nan))
+        std_p = np.where(
+            cmh_var > 0, chi2.sf(statistic, 1), np.where((n1 > 0) & (n0 > 0), 1.0, np.nan)
+        )
         usable = (n1 > 0) & (n0 > 0)
         d = np.where(stratified, np.where(usable, std_d, np.nan), d)
         low = np.where(stratified, np.where(usable, np.maximum(std_d - half, -1.0), np.nan), low)

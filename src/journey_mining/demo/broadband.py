@@ -133,14 +133,22 @@ def _journeys(rng: np.random.Generator, n: int) -> tuple[BroadbandLatent, dict[s
     id_at = np.where(verified, signup + _lognormal(rng, _D, 0.6, n), -1)
     before_contract = np.where(verified, id_at, signup)
     address_problem = rng.random(n) < 0.25
-    address_at = np.where(address_problem, before_contract + _uniform(rng, 0.2 * _D, 1.5 * _D, n), -1)
+    address_at = np.where(
+        address_problem, before_contract + _uniform(rng, 0.2 * _D, 1.5 * _D, n), -1
+    )
     contract_ok = rng.random(n) < 0.85
-    contract_at = before_contract + _lognormal(rng, 3 * _D, 0.5, n) + np.where(address_problem, 4 * _D, 0)
+    contract_at = (
+        before_contract + _lognormal(rng, 3 * _D, 0.5, n) + np.where(address_problem, 4 * _D, 0)
+    )
     contract = np.where(contract_ok, contract_at, -1)
     paid = contract_ok & (rng.random(n) < 0.85)
     pay_first = paid & (rng.random(n) < 0.25)
-    early = before_contract + ((contract_at - before_contract) * rng.uniform(0.3, 0.7, n)).astype(np.int64)
-    payment = np.where(paid, np.where(pay_first, early, contract_at + _lognormal(rng, 2 * _D, 0.5, n)), -1)
+    early = before_contract + ((contract_at - before_contract) * rng.uniform(0.3, 0.7, n)).astype(
+        np.int64
+    )
+    payment = np.where(
+        paid, np.where(pay_first, early, contract_at + _lognormal(rng, 2 * _D, 0.5, n)), -1
+    )
     slow = rng.random(n) < 0.20
     handoff = np.where(slow, _lognormal(rng, 9 * _D, 0.3, n), _lognormal(rng, 2 * _D, 0.4, n))
     scheduled_ok = paid & (rng.random(n) < 0.95)
@@ -180,10 +188,16 @@ def _journeys(rng: np.random.Generator, n: int) -> tuple[BroadbandLatent, dict[s
         installed=installed,
         calls=[call1, call2, call3],
     )
-    return latent, {"id_verified": id_at, "address_not_found": address_at, "order_cancelled": cancelled}
+    return latent, {
+        "id_verified": id_at,
+        "address_not_found": address_at,
+        "order_cancelled": cancelled,
+    }
 
 
-def _web(rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict[str, IntArray]) -> tuple[int, IntArray, IntArray]:
+def _web(
+    rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict[str, IntArray]
+) -> tuple[int, IntArray, IntArray]:
     n = len(j.signup)
     customers, events, times = [], [], []
 
@@ -226,7 +240,9 @@ def _web(rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict[st
             "user_id": [f"u{x:06d}" for x in c],
             "event": np.where(e == "identify", "", e),
             "epoch": t // 1000,
-            "channel": np.where(e == "signup", np.asarray(_CHANNELS, dtype=object)[j.channel[c]], ""),
+            "channel": np.where(
+                e == "signup", np.asarray(_CHANNELS, dtype=object)[j.channel[c]], ""
+            ),
             "email": np.where(e == "identify", [f"customer{x:06d}@example.net" for x in c], ""),
         }
     )
@@ -235,7 +251,9 @@ def _web(rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict[st
     return len(frame), faq_count, opened
 
 
-def _orders(rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict[str, IntArray]) -> int:
+def _orders(
+    rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict[str, IntArray]
+) -> int:
     rows = []
     for status, at in (
         ("contract_issued", j.contract),
@@ -248,10 +266,13 @@ def _orders(rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict
         offsets = np.asarray(_OFFSETS_MIN)[rng.integers(0, len(_OFFSETS_MIN), len(who))]
         local = pd.to_datetime((at[who] // 1000) * 1000 + offsets * _MIN, unit="ms")
         stamps = [
-            ts.strftime("%Y-%m-%dT%H:%M:%S") + (f"{'+' if off >= 0 else '-'}{abs(off) // 60:02d}:{abs(off) % 60:02d}")
+            ts.strftime("%Y-%m-%dT%H:%M:%S")
+            + (f"{'+' if off >= 0 else '-'}{abs(off) // 60:02d}:{abs(off) % 60:02d}")
             for ts, off in zip(local, offsets, strict=True)
         ]
-        rows.append(pd.DataFrame({"customer": who, "status": status, "changed_at": stamps, "at": at[who]}))
+        rows.append(
+            pd.DataFrame({"customer": who, "status": status, "changed_at": stamps, "at": at[who]})
+        )
     frame = pd.concat(rows).sort_values(["at", "customer"], kind="stable")
     frame["order_id"] = [f"ORD-{x:06d}" for x in frame["customer"]]
     frame["customer_email"] = [f"Customer{x:06d}@Example.net " for x in frame["customer"]]
@@ -264,7 +285,11 @@ def _orders(rng: np.random.Generator, out: Path, j: BroadbandLatent, extra: dict
 
 def _local(ms: IntArray) -> pd.DatetimeIndex:
     """UTC epoch ms as naive Europe/London wall-clock times."""
-    return pd.DatetimeIndex(pd.to_datetime(ms, unit="ms", utc=True)).tz_convert(LOCAL_TZ).tz_localize(None)
+    return (
+        pd.DatetimeIndex(pd.to_datetime(ms, unit="ms", utc=True))
+        .tz_convert(LOCAL_TZ)
+        .tz_localize(None)
+    )
 
 
 def _calls(rng: np.random.Generator, out: Path, j: BroadbandLatent) -> int:
@@ -279,14 +304,24 @@ def _calls(rng: np.random.Generator, out: Path, j: BroadbandLatent) -> int:
         minute = np.where(ambiguous, minute + _H, minute)
         naive = _local(minute)
         channel = np.asarray(_CONTACT_CHANNELS, dtype=object)[rng.integers(0, 3, len(who))]
-        parts.append(pd.DataFrame({"customer": who, "n": number, "started": naive.strftime("%d/%m/%Y %H:%M"), "channel": channel, "at": minute}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer": who,
+                    "n": number,
+                    "started": naive.strftime("%d/%m/%Y %H:%M"),
+                    "channel": channel,
+                    "at": minute,
+                }
+            )
+        )
     frame = pd.concat(parts).sort_values(["at", "customer", "n"], kind="stable")
     frame["call_id"] = [f"CALL{i:07d}" for i in range(len(frame))]
     frame["customer_email"] = [f"customer{x:06d}@example.net" for x in frame["customer"]]
     (out / CALLS_FILE).parent.mkdir(parents=True, exist_ok=True)
-    frame[["call_id", "customer_email", "channel", "started"]].rename(columns={"started": "started_local"}).to_csv(
-        out / CALLS_FILE, index=False
-    )
+    frame[["call_id", "customer_email", "channel", "started"]].rename(
+        columns={"started": "started_local"}
+    ).to_csv(out / CALLS_FILE, index=False)
     return len(frame)
 
 
@@ -304,25 +339,65 @@ def generate_broadband(
     rng = np.random.default_rng(seed)
     latent, extra = _journeys(rng, customers)
     web_rows, faq_count, _ = _web(rng, out, latent, extra)
-    rows = {WEB_FILE: web_rows, ORDERS_FILE: _orders(rng, out, latent, extra), CALLS_FILE: _calls(rng, out, latent)}
+    rows = {
+        WEB_FILE: web_rows,
+        ORDERS_FILE: _orders(rng, out, latent, extra),
+        CALLS_FILE: _calls(rng, out, latent),
+    }
     second = latent.calls[1] >= 0
     effects = [
-        PlantedSignal(name="second_call", kind="repetition", label="call_received twice or more (against once)", affected_customers=int(second.sum())),
-        PlantedSignal(name="address_not_found", kind="during_step", label="address_not_found while waiting for contract_issued", affected_customers=int(latent.address_problem.sum())),
+        PlantedSignal(
+            name="second_call",
+            kind="repetition",
+            label="call_received twice or more (against once)",
+            affected_customers=int(second.sum()),
+        ),
+        PlantedSignal(
+            name="address_not_found",
+            kind="during_step",
+            label="address_not_found while waiting for contract_issued",
+            affected_customers=int(latent.address_problem.sum()),
+        ),
         PlantedSignal(
             name="slow_installation_handoff",
             kind="slow_handoff",
             label="payment_received → installation_scheduled (billing → field_ops) slower than its window",
             affected_customers=int(latent.slow_handoff.sum()),
         ),
-        PlantedSignal(name="partner_channel", kind="segment", label="first_channel = partner", affected_customers=int((latent.channel == 2).sum())),
+        PlantedSignal(
+            name="partner_channel",
+            kind="segment",
+            label="first_channel = partner",
+            affected_customers=int((latent.channel == 2).sum()),
+        ),
     ]
     nulls = [
-        PlantedSignal(name="skip_verification", kind="skipped_step", label="skipped id_verified", affected_customers=int((~latent.verified).sum())),
-        PlantedSignal(name="pay_before_contract", kind="out_of_order", label="payment_received out of order", affected_customers=int(((latent.payment >= 0) & (latent.payment < latent.contract)).sum())),
-        PlantedSignal(name="newsletter", kind="any", label="newsletter_opened", affected_customers=customers),
-        PlantedSignal(name="faq_after_steps", kind="any", label="faq_viewed", affected_customers=int((faq_count > 0).sum())),
-        PlantedSignal(name="signup_month", kind="segment", label="start_month", affected_customers=customers),
+        PlantedSignal(
+            name="skip_verification",
+            kind="skipped_step",
+            label="skipped id_verified",
+            affected_customers=int((~latent.verified).sum()),
+        ),
+        PlantedSignal(
+            name="pay_before_contract",
+            kind="out_of_order",
+            label="payment_received out of order",
+            affected_customers=int(
+                ((latent.payment >= 0) & (latent.payment < latent.contract)).sum()
+            ),
+        ),
+        PlantedSignal(
+            name="newsletter", kind="any", label="newsletter_opened", affected_customers=customers
+        ),
+        PlantedSignal(
+            name="faq_after_steps",
+            kind="any",
+            label="faq_viewed",
+            affected_customers=int((faq_count > 0).sum()),
+        ),
+        PlantedSignal(
+            name="signup_month", kind="segment", label="start_month", affected_customers=customers
+        ),
     ]
     truth = BroadbandTruth(
         customers=customers,
