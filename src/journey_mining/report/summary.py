@@ -11,6 +11,7 @@ from __future__ import annotations
 import duckdb
 from pydantic import BaseModel
 
+from journey_mining.report.stitching import SharedIdentifierLine, StitchingLine, read_stitching
 from journey_mining.warehouse import require_tables
 
 COVERAGE_TARGET = 0.8
@@ -78,6 +79,9 @@ class Summary(BaseModel):
     funnel: list[FunnelLine]
     top_friction: list[FrictionLine]
     quarantine: list[QuarantineLine]
+    stitching: list[StitchingLine] = []
+    shared_identifiers: list[SharedIdentifierLine] = []
+    warnings: list[str] = []
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
@@ -136,7 +140,11 @@ def build_summary(con: duckdb.DuckDBPyConnection, top: int = 10) -> Summary:
         "SELECT source, reason, count(*) AS n_rows FROM mining.quarantine "
         "GROUP BY source, reason ORDER BY source, n_rows DESC, reason",
     )
+    stitching, shared = read_stitching(con, top=top)
     return Summary(
+        stitching=stitching,
+        shared_identifiers=shared,
+        warnings=[line.warning for line in stitching if line.warning],
         run_id=head[7],
         journeys=journeys,
         events=int(head[1]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from journey_mining.report.stitching import render_stitching
 from journey_mining.report.summary import Summary
 
 
@@ -110,6 +111,7 @@ def render_summary(summary: Summary, console: Console) -> None:
         )
     console.print(friction)
 
+    render_stitching(summary.stitching, summary.shared_identifiers, console)
     if summary.quarantine:
         total = sum(q.n_rows for q in summary.quarantine)
         console.print(f"[yellow]{total} row(s) in quarantine[/] (table mining.quarantine):")
