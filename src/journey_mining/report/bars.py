@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -67,6 +67,15 @@ def rate_text(speed: float | None, unit: str) -> str:
     return f"{speed:,.0f} {unit}/s"
 
 
+class _Bar(BarColumn):
+    """A bar for countable tasks only; a stage shows none."""
+
+    def render(self, task: Task) -> RenderableType:  # type: ignore[override]
+        if not task.fields.get("unit"):
+            return Text(" " * (self.bar_width or 0))
+        return super().render(task)
+
+
 class _CountColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         unit = task.fields.get("unit")
@@ -91,7 +100,7 @@ class ProgressBars:
         self._progress = Progress(
             SpinnerColumn(finished_text="[green]✓[/]"),
             TextColumn("{task.description}"),
-            BarColumn(bar_width=30),
+            _Bar(bar_width=30),
             _CountColumn(),
             _RateColumn(),
             TimeElapsedColumn(),
