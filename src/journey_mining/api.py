@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from journey_mining.config import SourceConfig, load_pipeline
 from journey_mining.demo import DemoGroundTruth, generate_demo
 from journey_mining.errors import UsageError, WarehouseError
+from journey_mining.init import InitResult, init_exports
 from journey_mining.pipeline import RunResult, run_pipeline
 from journey_mining.progress import ProgressEvent, ProgressSink
 from journey_mining.report.summary import Summary, build_summary
@@ -32,6 +33,7 @@ __all__ = [
     "CONTRACT_TABLES",
     "WAREHOUSE_ENV",
     "DemoResult",
+    "InitResult",
     "ProgressEvent",
     "RunRecord",
     "RunResult",
@@ -40,6 +42,7 @@ __all__ = [
     "deviations",
     "friction",
     "funnel",
+    "init",
     "journeys",
     "locate_warehouse",
     "process_map",
@@ -161,6 +164,44 @@ def locate_warehouse(
         "no warehouse named. Fix: pass --warehouse/-w FILE, or --pipeline/-p PIPELINE.yaml "
         f"(its warehouse), or set {WAREHOUSE_ENV}=FILE."
     )
+
+
+def init(
+    exports_dir: str | Path,
+    output: str | Path | None = None,
+    force: bool = False,
+    timezone: str | None = None,
+    day_first: bool | None = None,
+) -> InitResult:
+    """Inspect a folder of exports; write a pipeline (and a preset per unknown export).
+
+    Shipped presets are recognised by their columns; every other export gets a preset with
+    the roles detected in its values (time format and zone, event id, identifiers and their
+    kind, activity, owner, rating), each guess commented with what it saw. ``output``
+    defaults to ``pipelines/<folder name>.yaml``; no file is overwritten unless ``force``.
+    ``timezone``: the zone of times written without an offset (default UTC, flagged).
+    ``day_first``: how to read numeric dates whose every day is ≤ 12 (default: like the
+    other exports, else day-first, flagged).
+
+    Example:
+        >>> result = jm.init("exports", "pipelines/acme.yaml")  # doctest: +SKIP
+        >>> result.link_on  # doctest: +SKIP
+        ['email', 'contact_id', 'user_id']
+    """
+    if timezone is not None:
+        _check_timezone(timezone)
+    return init_exports(exports_dir, output, force=force, timezone=timezone, day_first=day_first)
+
+
+def _check_timezone(name: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"time zone {name!r} is unknown. Fix: use an IANA name like Europe/Amsterdam."
+        ) from None
 
 
 class SourceStatus(BaseModel):

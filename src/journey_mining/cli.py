@@ -35,6 +35,7 @@ from journey_mining.errors import (
     UsageError,
     WarehouseBusy,
 )
+from journey_mining.init.show import render_init
 from journey_mining.report.bars import ProgressBars
 from journey_mining.report.terminal import render_summary
 
@@ -227,6 +228,39 @@ def run(
             with _clear_errors():
                 render_summary(api.summary(result.warehouse), console)
     _finish_run(result, json_output, strict)
+
+
+@app.command()
+def init(
+    exports_dir: Annotated[Path, typer.Argument(help="The folder holding the exports.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="The pipeline to write (default: pipelines/<folder>.yaml)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
+    timezone: Annotated[
+        str | None, typer.Option(help="Zone of times written without an offset (default UTC).")
+    ] = None,
+    day_first: Annotated[
+        bool | None,
+        typer.Option(
+            "--day-first/--month-first",
+            help="How to read numeric dates whose days are all ≤ 12 (default: as the other exports).",
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Inspect a folder of exports and write a pipeline for them (and a preset per unknown export)."""
+    with _clear_errors():
+        result = api.init(exports_dir, output, force=force, timezone=timezone, day_first=day_first)
+    if json_output:
+        print(result.model_dump_json(indent=2))
+        return
+    render_init(result, console)
+    for warning in result.warnings:
+        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 @app.command()
