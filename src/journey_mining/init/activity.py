@@ -64,6 +64,7 @@ def detect_activity(
         and (p.rows < 20 or p.distinct <= 0.5 * p.filled)
         and p.integers < p.filled
         and p.share(p.emails) < 0.5
+        and not set(p.tokens) & words.RESOURCE_WORDS
     ]
     candidates.sort(key=lambda p: -_activity_score(p))
     ranked = [p for p in candidates if _activity_score(p) > 0]

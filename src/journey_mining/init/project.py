@@ -64,7 +64,9 @@ def _from_preset(
     if preset.events_where is not None:
         guess.events_where = (preset.events_where.column, preset.events_where.equals)
     table = f"sample_{guess.name}"
-    guess.activities = activity_values(con, table, template(preset.activity), guess.events_where)
+    nulls = set(preset.csv.null_values) if preset.format == "csv" else set()
+    activities = activity_values(con, table, template(preset.activity), guess.events_where)
+    guess.activities = [a for a in activities if a not in nulls]
     ts = preset.timestamp
     values = by_name[ts.column].values if ts.column in by_name else []
     offsets, naive = (

@@ -200,7 +200,7 @@ def _time(lines: Lines, source: SourceGuess) -> None:
             + (" (UTC unless --timezone says otherwise)" if ts.timezone == "UTC" else ""),
         )
     elif ts.offsets:
-        lines.note(f"  the values carry their offset ({', '.join(ts.offsets)}): no zone needed")
+        lines.note(f"the values carry their offset ({', '.join(ts.offsets)}): no zone needed", 2)
 
 
 def _activity(lines: Lines, source: SourceGuess) -> None:

@@ -108,6 +108,8 @@ def detect_roles(
         i for i in guess.identifiers if not (i.category == "id" and i.column in unique)
     ]
     _extras(guess, profiles, timed)
+    if guess.activity is None and not guess.milestones:
+        guess.activities = [guess.name]  # activity: {value: <source>}
 
 
 def _identifier_evidence(p: Profile, category: str) -> str:
