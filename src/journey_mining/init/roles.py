@@ -40,7 +40,7 @@ from journey_mining.init.timestamps import time_score, timestamp_guess
 def identifier_category(p: Profile) -> Kind | None:
     """The kind of identifier ``p`` holds, or None."""
     names = set(p.tokens)
-    if names & words.RESOURCE_WORDS or p.distinct < 2:
+    if names & words.RESOURCE_WORDS or not p.filled:
         return None
     if p.share(p.emails) >= 0.8:
         return "email"
@@ -55,7 +55,7 @@ def identifier_category(p: Profile) -> Kind | None:
         or names & words.ACCOUNT_WORDS
     ):
         return None
-    if p.longest > 80:
+    if p.longest > 80 or (p.distinct < 2 and p.filled > 1):  # a constant (a portal id)
         return None
     if names & words.ACCOUNT_WORDS:
         return "account"
