@@ -122,8 +122,9 @@ def _warehouse(warehouse: Path | None, pipeline: Path | None) -> Path:
 
 def _finish_run(result: api.RunResult, json_output: bool, strict: bool) -> None:
     """Print the JSON record (``--json``), the warnings on stderr; exit 3 on warnings if strict."""
-    if json_output:
-        print(api.run_record(result).model_dump_json(indent=2))
+    if json_output:  # one line when written to a file or pipe (JSON lines), indented on a terminal
+        indent = 2 if sys.stdout.isatty() else None
+        print(api.run_record(result).model_dump_json(indent=indent))
     for warning in result.warnings:
         errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     if strict and result.warnings:
