@@ -301,6 +301,9 @@ def test_killed_run_is_refused_meanwhile_then_marked_aborted_by_the_next(tmp_pat
         )
         assert busy.returncode == 4
         assert f"(pid {child.pid} on " in busy.stderr and "is still running" in busy.stderr
+        reading = runner.invoke(app, ["summary", "-w", str(warehouse)])
+        assert reading.exit_code == 4  # DuckDB's lock, explained: which run is writing
+        assert "is busy: run " in reading.output and "is writing it. Fix: wait" in reading.output
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.kill()
