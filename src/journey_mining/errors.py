@@ -54,3 +54,15 @@ class UnknownActivity(KeyError, ConfigError):
 
 class MiningError(JourneyMiningError):
     """Process discovery or conformance checking failed on the given log or model."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another run holds the warehouse: this one is refused (CLI exit code 4)."""
+
+
+class UsageError(ValueError, JourneyMiningError):
+    """A command was called in a way it cannot work: no warehouse named, a file in the way."""
+
+
+class OutputExists(FileExistsError, UsageError):
+    """A file the command would write exists already (pass ``--force`` to replace it)."""
