@@ -92,14 +92,17 @@ class Memberships:
 
 def memberships(con: duckdb.DuckDBPyConnection) -> Memberships:
     """Build the findings' temp tables on ``con`` (a writable warehouse) and read them back."""
-    counts = compute_counts(con)
+    counts = compute_counts(con, keep_rows=True)
     journeys = con.execute(
         "SELECT journey_no, goal FROM temp.int_finding_journeys ORDER BY journey_no"
     ).df()
     rows = con.execute(
         "SELECT population_key || chr(30) || coalesce(stratum, '') AS population_key, journey_no, "
         "exposures, population_key AS base_key, coalesce(stratum, '') AS stratum "
-        "FROM temp.int_finding_rows"
+        "FROM temp.int_finding_kept_rows UNION ALL "
+        "SELECT population_key || chr(30), journeys.journey_no, exposures, population_key, '' "
+        "FROM temp.int_finding_kept_variant_rows "
+        "JOIN temp.int_finding_journeys AS journeys USING (variant_id)"
     ).df()
     defs = con.execute(
         "SELECT finding_key, population_key, exposure FROM temp.int_finding_defs"

@@ -7,7 +7,8 @@
 -- Every journey of the population had the same time to be exposed, so an activity that comes
 -- at random moments (a support ticket) is not made to look harmful by the long waits of the
 -- journeys that never went on.
-INSERT INTO temp.int_finding_rows BY NAME
+-- grain: one journey still waiting for step k at its landmark
+CREATE OR REPLACE TEMP TABLE int_finding_windows AS
 WITH context AS (
     SELECT * FROM temp.int_finding_context
 ),
@@ -18,49 +19,49 @@ steps AS (
     WHERE funnel.step_no BETWEEN 2 AND context.goal_step AND funnel.landmark_s > 0
 ),
 
-windows AS (
+opened AS (
+    -- the wait for step k opens when the journey reaches step k-1
     SELECT
-        journeys.journey_no,
-        journeys.case_id,
+        reach.journey_no,
+        reach.step_no AS opened_step_no,
         steps.step_no,
-        opened.reached_ordinal AS opened_ordinal,
-        opened.reached_at + to_microseconds(CAST(steps.landmark_s * 1e6 AS BIGINT)) AS landmark_at,
-        journeys.goal_at,
-        list_min(list_filter(progress.first_ats, lambda t, i: progress.step_nos[i] >= steps.step_no))
-            AS progress_at,
-        CASE WHEN onward.step_no = steps.step_no THEN onward.wait_s END AS wait_s
-    FROM temp.int_finding_journeys AS journeys
-    INNER JOIN mining.journey_steps AS opened ON opened.case_id = journeys.case_id
-    INNER JOIN steps ON opened.step_no = steps.step_no - 1
-    INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
-    LEFT JOIN mining.journey_steps AS onward
-        ON onward.case_id = journeys.case_id AND onward.previous_step_no = opened.step_no
-),
+        reach.reached_ordinal AS opened_ordinal,
+        reach.reached_at + to_microseconds(CAST(steps.landmark_s * 1e6 AS BIGINT)) AS landmark_at,
+        reach.goal_at
+    FROM temp.int_finding_steps AS reach
+    INNER JOIN steps ON reach.step_no = steps.step_no - 1
+)
 
-waiting AS (
-    SELECT * FROM windows
-    WHERE (progress_at IS NULL OR progress_at > landmark_at) AND (goal_at IS NULL OR goal_at > landmark_at)
-),
+SELECT opened.*
+FROM opened
+INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
+WHERE (progress.onward_ats[opened.step_no] IS NULL OR progress.onward_ats[opened.step_no] > opened.landmark_at)
+    AND (opened.goal_at IS NULL OR opened.goal_at > opened.landmark_at);
 
-done AS (
-    SELECT waiting.journey_no, waiting.step_no, list(DISTINCT events.activity ORDER BY events.activity) AS activities
-    FROM waiting
-    INNER JOIN mining.journey_events AS events
-        ON events.case_id = waiting.case_id
-        AND events.ordinal > waiting.opened_ordinal
-        AND events.ts <= waiting.landmark_at
-    WHERE NOT list_contains((SELECT excluded_activities FROM context), events.activity)
-    GROUP BY waiting.journey_no, waiting.step_no
+-- the activities done after reaching k-1 and by the landmark (off the path's steps, never the
+-- goal or its negations), and the wait for step k of the journeys that reached it straight
+INSERT INTO temp.int_finding_rows BY NAME
+WITH done AS (
+    SELECT windows.journey_no, windows.step_no, list(DISTINCT events.activity) AS activities
+    FROM temp.int_finding_windows AS windows
+    INNER JOIN temp.int_finding_events AS events
+        ON events.journey_no = windows.journey_no
+        AND events.ordinal > windows.opened_ordinal
+        AND events.ts <= windows.landmark_at
+    GROUP BY windows.journey_no, windows.step_no
 )
 
 SELECT
-    'wait:' || waiting.step_no AS population_key,
-    waiting.journey_no,
+    'wait:' || windows.step_no AS population_key,
+    windows.journey_no,
     coalesce(done.activities, []) AS exposures,
-    waiting.wait_s,
+    onward.wait_s,
     NULL::VARCHAR AS stratum
-FROM waiting
-LEFT JOIN done USING (journey_no, step_no);
+FROM temp.int_finding_windows AS windows
+LEFT JOIN done USING (journey_no, step_no)
+LEFT JOIN temp.int_finding_steps AS onward
+    ON onward.journey_no = windows.journey_no AND onward.step_no = windows.step_no
+    AND onward.previous_step_no = windows.opened_step_no;
 
 INSERT INTO temp.int_finding_defs BY NAME
 WITH exposures AS (
@@ -86,3 +87,5 @@ FROM exposures
 INNER JOIN mining.funnel AS funnel
     ON funnel.step_no = CAST(substr(exposures.population_key, 6) AS BIGINT)
 INNER JOIN mining.funnel AS previous ON previous.step_no = funnel.step_no - 1;
+
+DROP TABLE temp.int_finding_windows;

@@ -1,17 +1,9 @@
--- grain: one exposed journey of one finding. For the kinds compared at equal progress, only the
--- journeys in a progress stratum that also holds unexposed journeys (the ones the comparison
--- counts). Over all journeys; within a segment stratum its journeys of the segment value.
+-- grain: one exposed journey of one finding over all journeys (written kind by kind by
+-- counts.sql); within a segment stratum, its journeys of the segment value.
 CREATE OR REPLACE TEMP TABLE int_finding_exposed AS
-SELECT DISTINCT defs.finding_key, rows.journey_no, journeys.case_id, journeys.goal
-FROM (
-    SELECT population_key, journey_no, stratum, unnest(exposures) AS exposure FROM temp.int_finding_rows
-) AS rows
-INNER JOIN temp.int_finding_defs AS defs USING (population_key, exposure)
-INNER JOIN temp.int_finding_counts AS counts
-    ON counts.finding_key = defs.finding_key AND counts.segment IS NULL
-    AND counts.stratum IS NOT DISTINCT FROM rows.stratum
-INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
-WHERE counts.stratum IS NULL OR counts.n_population > counts.n_exposed;
+SELECT pairs.finding_key, pairs.journey_no, journeys.case_id, journeys.goal
+FROM temp.int_finding_exposed_pairs AS pairs
+INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no);
 
 -- grain: one ranked finding in one stratum: how many of its exposed journeys a finding ranked
 -- above it (in the same stratum) already exposed, and the journeys that did not reach the goal

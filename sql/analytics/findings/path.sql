@@ -7,7 +7,7 @@
 -- exposed                 came by this prefix; only the ten most frequent prefixes to each
 --                         step with at least min_journeys journeys on each side are tested
 -- A whole variant contains its outcome (the goal is one of its activities), so paths are
--- compared up to a step, never as whole variants.
+-- compared up to a step, never as whole variants. Decided per variant.
 CREATE OR REPLACE TEMP TABLE int_finding_paths AS
 WITH context AS (
     SELECT * FROM temp.int_finding_context
@@ -22,25 +22,28 @@ later_activities AS (
 )
 
 SELECT
-    journeys.journey_no,
-    reach.step_no,
+    reached.variant_id,
+    reached.step_no,
     list_filter(
-        variants.activities[1:reach.reached_ordinal],
+        variants.activities[1:reached.reached_ordinal],
         lambda a: list_contains(context.path_activities, a) AND NOT list_contains(coalesce(later.later, []), a)
     ) AS prefix,
-    substr(md5(array_to_string(prefix, chr(31))), 1, 16) AS prefix_id
-FROM temp.int_finding_journeys AS journeys
-INNER JOIN mining.journey_steps AS reach ON reach.case_id = journeys.case_id
-INNER JOIN mining.variants AS variants ON variants.variant_id = journeys.variant_id
-INNER JOIN later_activities AS later ON later.step_no = reach.step_no
+    substr(md5(array_to_string(prefix, chr(31))), 1, 16) AS prefix_id,
+    counts.n
+FROM temp.int_step_reached AS reached
+INNER JOIN temp.int_finding_variant_firsts AS firsts USING (variant_id)
+INNER JOIN temp.int_finding_variant_counts AS counts
+    ON counts.variant_id = reached.variant_id AND counts.segment IS NULL
+INNER JOIN mining.variants AS variants ON variants.variant_id = reached.variant_id
+INNER JOIN later_activities AS later ON later.step_no = reached.step_no
 CROSS JOIN context
-WHERE reach.step_no >= 2 AND reach.step_no < context.goal_step
-    AND (journeys.goal_at IS NULL OR journeys.goal_at > reach.reached_at);
+WHERE reached.step_no >= 2 AND reached.step_no < context.goal_step
+    AND (firsts.goal_position IS NULL OR firsts.goal_position > reached.reached_ordinal);
 
 CREATE OR REPLACE TEMP TABLE int_finding_path_candidates AS
 WITH counted AS (
-    SELECT step_no, prefix_id, any_value(prefix) AS prefix, count(*) AS n_journeys,
-        sum(count(*)) OVER (PARTITION BY step_no) AS n_population
+    SELECT step_no, prefix_id, any_value(prefix) AS prefix, sum(n) AS n_journeys,
+        sum(sum(n)) OVER (PARTITION BY step_no) AS n_population
     FROM temp.int_finding_paths
     GROUP BY step_no, prefix_id
 ),
@@ -54,12 +57,11 @@ eligible AS (
 
 SELECT step_no, prefix_id, prefix FROM eligible WHERE prefix_rank <= 10;
 
-INSERT INTO temp.int_finding_rows BY NAME
+INSERT INTO temp.int_finding_variant_rows BY NAME
 SELECT
     'reached:' || paths.step_no AS population_key,
-    paths.journey_no,
-    CASE WHEN candidates.prefix_id IS NULL THEN [] ELSE [paths.prefix_id] END AS exposures,
-    NULL::DOUBLE AS wait_s
+    paths.variant_id,
+    CASE WHEN candidates.prefix_id IS NULL THEN [] ELSE [paths.prefix_id] END AS exposures
 FROM temp.int_finding_paths AS paths
 LEFT JOIN temp.int_finding_path_candidates AS candidates USING (step_no, prefix_id);
 

@@ -14,7 +14,7 @@ WITH settings AS (
 contacts AS (
     SELECT journeys.journey_no, events.ordinal, events.ts, events.channel, journeys.goal_at
     FROM temp.int_finding_journeys AS journeys
-    INNER JOIN mining.journey_events AS events USING (case_id)
+    INNER JOIN temp.int_finding_events AS events USING (journey_no)
     CROSS JOIN settings
     WHERE list_contains(settings.contacts, events.activity)
         AND (journeys.goal_at IS NULL OR events.ts < journeys.goal_at)

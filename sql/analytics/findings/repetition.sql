@@ -11,59 +11,82 @@
 --                      progress (a help page viewed after every step) is no finding: doing it
 --                      again would only mean "went on".
 -- The goal and its negations are never exposures. Only occurrences before the goal count.
+-- grain: one activity of one variant, done before the goal (never the goal or its negations):
+-- how many times, and the positions of its first three times
 CREATE OR REPLACE TEMP TABLE int_finding_occurrences AS
+WITH positions AS (
+    SELECT
+        firsts.variant_id,
+        firsts.goal_position,
+        unnest(variants.activities) AS activity,
+        unnest(range(1, len(variants.activities) + 1)) AS position
+    FROM temp.int_finding_variant_firsts AS firsts
+    INNER JOIN mining.variants AS variants USING (variant_id)
+)
+
+SELECT variant_id, activity, count(*) AS n_times, list(position ORDER BY position)[1:3] AS positions
+FROM positions
+WHERE (goal_position IS NULL OR position < goal_position)
+    AND NOT list_contains((SELECT [goal] || negations FROM mining.analysis_window), activity)
+GROUP BY variant_id, activity;
+
+-- grain: one activity and dose (2 or 3) done often enough to test: at least min_journeys
+-- journeys did it that many times
+CREATE OR REPLACE TEMP TABLE int_finding_dose_candidates AS
+SELECT occurrences.activity, doses.dose
+FROM temp.int_finding_occurrences AS occurrences
+INNER JOIN temp.int_finding_variant_counts AS counts
+    ON counts.variant_id = occurrences.variant_id AND counts.segment IS NULL
+CROSS JOIN (VALUES (2), (3)) AS doses(dose)
+WHERE occurrences.n_times >= doses.dose
+GROUP BY occurrences.activity, doses.dose
+HAVING sum(counts.n) >= (SELECT min_journeys FROM mining.analysis_window);
+
+-- grain: one journey that did a candidate activity dose-1 times: the times of its (dose-1)-th
+-- and dose-th time
+CREATE OR REPLACE TEMP TABLE int_finding_repeats AS
 SELECT
     journeys.journey_no,
-    events.activity,
-    count(*) AS n_times,
-    min_by(events.ts, events.ordinal, 3) AS first_times
+    occurrences.activity,
+    candidates.dose,
+    paths.timestamps[occurrences.positions[candidates.dose - 1]] AS since_at,
+    paths.timestamps[occurrences.positions[candidates.dose]] AS dose_at,
+    progress.first_ats,
+    journeys.goal_at
 FROM temp.int_finding_journeys AS journeys
-INNER JOIN mining.journey_events AS events USING (case_id)
-WHERE NOT list_contains((SELECT [goal] || negations FROM mining.analysis_window), events.activity)
-    AND (journeys.goal_at IS NULL OR events.ts < journeys.goal_at)
-GROUP BY journeys.journey_no, events.activity;
+INNER JOIN temp.int_finding_occurrences AS occurrences USING (variant_id)
+INNER JOIN temp.int_finding_dose_candidates AS candidates
+    ON candidates.activity = occurrences.activity AND occurrences.n_times >= candidates.dose - 1
+INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
+INNER JOIN temp.int_journey_paths AS paths USING (case_id);
 
 CREATE OR REPLACE TEMP TABLE int_finding_doses AS
 SELECT
-    occurrences.activity,
-    doses.dose,
-    median(date_diff('microsecond', occurrences.first_times[doses.dose - 1], occurrences.first_times[doses.dose]) / 1e6)
-        FILTER (WHERE occurrences.n_times >= doses.dose) AS landmark_s,
-    count(*) FILTER (WHERE occurrences.n_times >= doses.dose) AS n_repeated
-FROM temp.int_finding_occurrences AS occurrences
-CROSS JOIN (VALUES (2), (3)) AS doses(dose)
-WHERE occurrences.n_times >= doses.dose - 1
-GROUP BY occurrences.activity, doses.dose
-HAVING count(*) FILTER (WHERE occurrences.n_times >= doses.dose)
-    >= (SELECT min_journeys FROM mining.analysis_window);
+    activity,
+    dose,
+    median(date_diff('microsecond', since_at, dose_at) / 1e6) AS landmark_s
+FROM temp.int_finding_repeats
+WHERE dose_at IS NOT NULL
+GROUP BY activity, dose;
 
 INSERT INTO temp.int_finding_rows BY NAME
 WITH candidates AS (
     SELECT
-        occurrences.journey_no,
-        occurrences.activity,
-        doses.dose,
-        occurrences.n_times,
-        occurrences.first_times[doses.dose] AS dose_at,
-        occurrences.first_times[doses.dose - 1] AS since_at,
-        occurrences.first_times[doses.dose - 1]
-            + to_microseconds(CAST(doses.landmark_s * 1e6 AS BIGINT)) AS landmark_at
-    FROM temp.int_finding_occurrences AS occurrences
-    INNER JOIN temp.int_finding_doses AS doses
-        ON doses.activity = occurrences.activity AND occurrences.n_times >= doses.dose - 1
+        repeats.*,
+        repeats.since_at + to_microseconds(CAST(doses.landmark_s * 1e6 AS BIGINT)) AS landmark_at
+    FROM temp.int_finding_repeats AS repeats
+    INNER JOIN temp.int_finding_doses AS doses USING (activity, dose)
 )
 
 SELECT
-    'rep:' || candidates.dose || ':' || candidates.activity AS population_key,
-    candidates.journey_no,
-    CASE WHEN candidates.dose_at <= candidates.landmark_at THEN ['repeated'] ELSE [] END AS exposures,
+    'rep:' || dose || ':' || activity AS population_key,
+    journey_no,
+    CASE WHEN dose_at <= landmark_at THEN ['repeated'] ELSE [] END AS exposures,
     NULL::DOUBLE AS wait_s,
-    len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= candidates.since_at)) || '>'
-        || len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= candidates.landmark_at)) AS stratum
+    len(list_filter(first_ats, lambda t: t <= since_at)) || '>'
+        || len(list_filter(first_ats, lambda t: t <= landmark_at)) AS stratum
 FROM candidates
-INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
-LEFT JOIN temp.int_finding_progress AS progress USING (journey_no)
-WHERE journeys.goal_at IS NULL OR journeys.goal_at > candidates.landmark_at;
+WHERE goal_at IS NULL OR goal_at > landmark_at;
 
 INSERT INTO temp.int_finding_defs BY NAME
 SELECT
@@ -87,8 +110,11 @@ FROM temp.int_finding_doses;
 CREATE OR REPLACE TEMP TABLE int_finding_terminal AS
 SELECT occurrences.activity
 FROM temp.int_finding_occurrences AS occurrences
-INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
+INNER JOIN temp.int_finding_variant_counts AS counts
+    ON counts.variant_id = occurrences.variant_id AND counts.segment IS NULL
 GROUP BY occurrences.activity
-HAVING count(*) >= (SELECT min_journeys FROM mining.analysis_window) AND count(*) FILTER (WHERE journeys.goal) = 0;
+HAVING sum(counts.n) >= (SELECT min_journeys FROM mining.analysis_window) AND sum(counts.n_goal) = 0;
 
 DROP TABLE temp.int_finding_occurrences;
+DROP TABLE temp.int_finding_dose_candidates;
+DROP TABLE temp.int_finding_repeats;

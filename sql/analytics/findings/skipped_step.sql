@@ -5,8 +5,9 @@
 -- exposed              never did step k's activities
 -- Journeys that stopped before step k are not in the population: they did not skip it, they
 -- stopped (mining.funnel). Skipping the step just before the goal is not tested: the skip and
--- the outcome are then the same moment.
-INSERT INTO temp.int_finding_rows BY NAME
+-- the outcome are then the same moment. All of it depends only on the activity sequence, so it
+-- is decided per variant.
+INSERT INTO temp.int_finding_variant_rows BY NAME
 WITH context AS (
     SELECT * FROM temp.int_finding_context
 ),
@@ -17,31 +18,34 @@ steps AS (
     WHERE steps.step_no >= 2 AND steps.step_no < context.goal_step - 1
 ),
 
-past AS (
-    SELECT DISTINCT journeys.journey_no, journeys.case_id, journeys.variant_id, steps.step_no, steps.activities
-    FROM temp.int_finding_journeys AS journeys
-    INNER JOIN mining.journey_steps AS later ON later.case_id = journeys.case_id
-    INNER JOIN steps ON later.step_no > steps.step_no
-    CROSS JOIN context
-    WHERE later.step_no < context.goal_step
+variant_reach AS (
+    SELECT reached.variant_id, list(reached.step_no) AS reached_steps
+    FROM temp.int_step_reached AS reached
+    WHERE reached.variant_id IN (SELECT variant_id FROM temp.int_finding_variant_firsts)
+    GROUP BY reached.variant_id
 ),
 
-reached AS (
-    SELECT past.journey_no, past.step_no, reach.case_id IS NOT NULL AS reached_step,
-        list_has_any(variants.activities, past.activities) AS did_activity
-    FROM past
-    INNER JOIN mining.variants AS variants USING (variant_id)
-    LEFT JOIN mining.journey_steps AS reach
-        ON reach.case_id = past.case_id AND reach.step_no = past.step_no
+past AS (
+    SELECT
+        variant_reach.variant_id,
+        steps.step_no,
+        steps.activities AS step_activities,
+        list_contains(variant_reach.reached_steps, steps.step_no) AS reached_step
+    FROM variant_reach
+    CROSS JOIN steps
+    CROSS JOIN context
+    WHERE len(list_filter(
+        variant_reach.reached_steps, lambda s: s > steps.step_no AND s < context.goal_step
+    )) > 0
 )
 
 SELECT
-    'past:' || step_no AS population_key,
-    journey_no,
-    CASE WHEN reached_step THEN [] ELSE ['skipped'] END AS exposures,
-    NULL::DOUBLE AS wait_s
-FROM reached
-WHERE reached_step OR NOT did_activity;
+    'past:' || past.step_no AS population_key,
+    past.variant_id,
+    CASE WHEN past.reached_step THEN [] ELSE ['skipped'] END AS exposures
+FROM past
+INNER JOIN mining.variants AS variants USING (variant_id)
+WHERE past.reached_step OR NOT list_has_any(variants.activities, past.step_activities);
 
 INSERT INTO temp.int_finding_defs BY NAME
 SELECT
@@ -56,4 +60,4 @@ SELECT
     'journeys that reached a step after ' || funnel.step || ' (before the goal''s step)' AS population,
     false AS has_wait
 FROM mining.funnel AS funnel
-WHERE 'past:' || funnel.step_no IN (SELECT DISTINCT population_key FROM temp.int_finding_rows);
+WHERE 'past:' || funnel.step_no IN (SELECT DISTINCT population_key FROM temp.int_finding_variant_rows);

@@ -5,7 +5,7 @@
 --                      a hand-off (slow_handoff), the same team a slow step (slow_step)
 -- exposed              waited longer than the threshold
 -- Reaching the goal's own step is the outcome, so the wait for it is not tested.
-CREATE OR REPLACE TEMP TABLE int_finding_slow AS
+CREATE OR REPLACE TEMP VIEW int_finding_slow AS
 WITH context AS (
     SELECT * FROM temp.int_finding_context
 )
@@ -16,17 +16,16 @@ SELECT
     reach.step_no,
     reach.previous_team AS from_team,
     reach.team AS to_team,
-    journeys.journey_no,
+    reach.journey_no,
     reach.wait_s > funnel.threshold_s AS slow,
     reach.wait_s
-FROM temp.int_finding_journeys AS journeys
-INNER JOIN mining.journey_steps AS reach ON reach.case_id = journeys.case_id
+FROM temp.int_finding_steps AS reach
 INNER JOIN mining.funnel AS funnel USING (step_no)
 CROSS JOIN context
 WHERE reach.previous_step_no = reach.step_no - 1
     AND reach.step_no < context.goal_step
     AND funnel.threshold_s IS NOT NULL
-    AND (journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at);
+    AND (reach.goal_at IS NULL OR reach.goal_at >= reach.reached_at);
 
 INSERT INTO temp.int_finding_rows BY NAME
 SELECT
@@ -38,7 +37,15 @@ FROM temp.int_finding_slow;
 
 INSERT INTO temp.int_finding_defs BY NAME
 WITH populations AS (
-    SELECT DISTINCT population_key, step_no, from_team, to_team FROM temp.int_finding_slow
+    SELECT DISTINCT step_no, from_team, to_team,
+        'slow:' || step_no || chr(31) || coalesce(from_team, '') || chr(31) || coalesce(to_team, '') AS population_key
+    FROM (
+        SELECT reach.step_no, reach.previous_team AS from_team, reach.team AS to_team
+        FROM temp.int_finding_steps AS reach
+        WHERE reach.previous_step_no = reach.step_no - 1
+        GROUP BY ALL
+    )
+    WHERE population_key IN (SELECT DISTINCT population_key FROM temp.int_finding_rows)
 )
 
 SELECT
@@ -66,4 +73,4 @@ FROM populations
 INNER JOIN mining.funnel AS funnel USING (step_no)
 INNER JOIN mining.funnel AS previous ON previous.step_no = funnel.step_no - 1;
 
-DROP TABLE temp.int_finding_slow;
+DROP VIEW temp.int_finding_slow;

@@ -7,10 +7,21 @@
 CREATE OR REPLACE TEMP TABLE int_finding_changes AS
 WITH context AS (
     SELECT * FROM temp.int_finding_context
+),
+
+varying AS (
+    -- steps whose reaching events come with more than one channel, or more than one team:
+    -- where every journey is delivered alike there is nothing to compare
+    SELECT
+        step_no,
+        min(channel) <> max(channel) OR min(previous_channel) <> max(previous_channel) AS channels_vary,
+        min(team) <> max(team) AS teams_vary
+    FROM temp.int_finding_steps
+    GROUP BY step_no
 )
 
 SELECT
-    journeys.journey_no,
+    reach.journey_no,
     reach.step_no,
     reach.previous_channel,
     reach.channel,
@@ -18,45 +29,63 @@ SELECT
     before.team AS second_team,
     reach.team AS third_team,
     before.previous_step_no = reach.step_no - 2 AS three_straight
-FROM temp.int_finding_journeys AS journeys
-INNER JOIN mining.journey_steps AS reach ON reach.case_id = journeys.case_id
-LEFT JOIN mining.journey_steps AS before
-    ON before.case_id = journeys.case_id AND before.step_no = reach.step_no - 1
+FROM temp.int_finding_steps AS reach
+INNER JOIN varying USING (step_no)
+LEFT JOIN temp.int_finding_steps AS before
+    ON before.journey_no = reach.journey_no AND before.step_no = reach.step_no - 1
 CROSS JOIN context
-WHERE reach.previous_step_no = reach.step_no - 1
+WHERE (varying.channels_vary OR varying.teams_vary)
+    AND reach.previous_step_no = reach.step_no - 1
     AND reach.step_no < context.goal_step
-    AND (journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at);
+    AND (reach.goal_at IS NULL OR reach.goal_at >= reach.reached_at);
 
-INSERT INTO temp.int_finding_rows BY NAME
-SELECT
-    'chan:' || step_no AS population_key,
-    journey_no,
-    CASE WHEN previous_channel <> channel THEN ['switched'] ELSE [] END AS exposures,
-    NULL::DOUBLE AS wait_s
-FROM temp.int_finding_changes
-WHERE previous_channel IS NOT NULL AND channel IS NOT NULL
-UNION ALL
-SELECT
-    'pong:' || step_no || chr(31) || first_team || chr(31) || second_team AS population_key,
-    journey_no,
-    CASE WHEN third_team = first_team THEN ['back'] ELSE [] END AS exposures,
-    NULL::DOUBLE AS wait_s
-FROM temp.int_finding_changes
-WHERE three_straight AND first_team <> second_team AND third_team IS NOT NULL;
-
-INSERT INTO temp.int_finding_defs BY NAME
-WITH populations AS (
-    SELECT DISTINCT
-        'chan:' || step_no AS population_key, 'switched' AS exposure, 'channel_switch' AS kind,
-        step_no, NULL::VARCHAR AS first_team, NULL::VARCHAR AS second_team
+-- only populations holding both groups: a change every journey makes, or none does (a step
+-- always delivered by the same team), is no finding
+CREATE OR REPLACE TEMP TABLE int_finding_change_rows AS
+WITH candidates AS (
+    SELECT
+        'chan:' || step_no AS population_key,
+        'channel_switch' AS kind,
+        'switched' AS exposure,
+        step_no,
+        NULL::VARCHAR AS first_team,
+        NULL::VARCHAR AS second_team,
+        journey_no,
+        previous_channel <> channel AS exposed
     FROM temp.int_finding_changes
     WHERE previous_channel IS NOT NULL AND channel IS NOT NULL
     UNION ALL
-    SELECT DISTINCT
-        'pong:' || step_no || chr(31) || first_team || chr(31) || second_team, 'back', 'ping_pong',
-        step_no, first_team, second_team
+    SELECT
+        'pong:' || step_no || chr(31) || first_team || chr(31) || second_team,
+        'ping_pong',
+        'back',
+        step_no,
+        first_team,
+        second_team,
+        journey_no,
+        third_team = first_team
     FROM temp.int_finding_changes
     WHERE three_straight AND first_team <> second_team AND third_team IS NOT NULL
+)
+
+SELECT *
+FROM candidates
+WHERE population_key IN (
+    SELECT population_key FROM candidates GROUP BY population_key HAVING bool_or(exposed) AND NOT bool_and(exposed)
+);
+
+INSERT INTO temp.int_finding_rows BY NAME
+SELECT
+    population_key,
+    journey_no,
+    CASE WHEN exposed THEN [exposure] ELSE [] END AS exposures,
+    NULL::DOUBLE AS wait_s
+FROM temp.int_finding_change_rows;
+
+INSERT INTO temp.int_finding_defs BY NAME
+WITH populations AS (
+    SELECT DISTINCT population_key, exposure, kind, step_no, first_team, second_team
+    FROM temp.int_finding_change_rows
 )
 
 SELECT
@@ -87,3 +116,4 @@ INNER JOIN mining.funnel AS funnel USING (step_no)
 INNER JOIN mining.funnel AS previous ON previous.step_no = funnel.step_no - 1;
 
 DROP TABLE temp.int_finding_changes;
+DROP TABLE temp.int_finding_change_rows;

@@ -20,8 +20,14 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
-from journey_mining.analytics.statistics import benjamini_hochberg, conservative_loss
+from journey_mining.analytics.statistics import (
+    FloatArray,
+    IntArray,
+    benjamini_hochberg,
+    conservative_loss,
+)
 from journey_mining.analytics.strata import compare, pool_strata, unexposed_rate
 from journey_mining.warehouse import run_sql
 
@@ -171,8 +177,9 @@ def score_findings(
 def rank_findings(scored: pd.DataFrame) -> pd.DataFrame:
     """Order findings within each stratum and number them ``rank`` (1 = first).
 
-    Default view first; within it replicated findings first, losses before gains, then by the
-    end of the loss interval nearest zero (the loss one can count on), largest first.
+    Default view first, then the other tested findings, then the untested; within each,
+    replicated findings first, losses before gains, then by the end of the loss interval
+    nearest zero (the loss one can count on), largest first.
     """
     frame = scored.copy()
     conservative = conservative_loss(
@@ -181,6 +188,7 @@ def rank_findings(scored: pd.DataFrame) -> pd.DataFrame:
         frame["loss_high"].to_numpy(dtype=np.float64),
     )
     frame["_default"] = ~frame["in_default_view"].astype(bool)
+    frame["_untested"] = ~frame["tested"].astype(bool)
     frame["_replicated"] = ~frame["replicated"].astype(bool)
     frame["_gain"] = frame["direction"] != "loss"
     frame["_weight"] = -np.abs(conservative)
@@ -209,13 +217,15 @@ def rank_findings(scored: pd.DataFrame) -> pd.DataFrame:
 def explained_losses(ranked: pd.DataFrame, overlap: pd.DataFrame) -> pd.DataFrame:
     """Add ``shared_with_above`` and the non-overlapping ``explained_loss``.
 
-    A default-view loss explains, of the non-converted journeys it is the first (by rank) to
+    ``shared_with_above`` is given for tested findings (the overlap of the ones too small to test
+    is not worked out). A default-view loss explains, of the non-converted journeys it is the first (by rank) to
     expose, the share its exposure accounts for: its attributable fraction among the exposed,
     ``(failure rate exposed - failure rate unexposed) / failure rate exposed``. Summed over a
     stratum's findings it never exceeds that stratum's non-converted journeys.
     """
     frame = ranked.merge(overlap, how="left", on=["finding_key", "segment", "segment_value"])
-    frame["shared_with_above"] = frame["shared_with_above"].fillna(0).astype(np.int64)
+    tested = frame["tested"].astype(bool)
+    frame["shared_with_above"] = np.where(tested, frame["shared_with_above"].fillna(0), np.nan)
     failures_exposed = 1 - frame["rate_exposed"].to_numpy(dtype=np.float64)
     failures_unexposed = 1 - frame["rate_unexposed"].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -234,21 +244,120 @@ def _settings(con: duckdb.DuckDBPyConnection) -> tuple[int, float]:
     return int(row[0]), float(row[1])
 
 
-def compute_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Run the findings' SQL (base, every kind, counts) and return the counts, one row per finding.
+def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> pd.DataFrame:
+    """Run the findings' SQL (base, then each kind and its counts) and return the counts.
 
-    Leaves the temp tables ``int_finding_*`` in place for ``build_findings`` (or a test) to use.
+    Each kind's membership rows are counted and dropped before the next kind is built. With
+    ``keep_rows`` they are also kept, all kinds together, in ``temp.int_finding_kept_rows``
+    (journeys) and ``temp.int_finding_kept_variant_rows`` (variants), for tests that count
+    them again under another outcome. The other temp tables ``int_finding_*`` stay for
+    ``build_findings``.
     """
+    if not (_temp_table(con, "int_journey_paths") and _temp_table(con, "int_step_reached")):
+        run_sql(con, "analytics/findings/inputs_from_contract.sql")
     run_sql(con, "analytics/findings/base.sql")
+    run_sql(con, "analytics/findings/rows.sql")
+    if keep_rows:
+        con.execute("CREATE OR REPLACE TEMP TABLE int_finding_kept_rows AS FROM temp.int_finding_rows")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE int_finding_kept_variant_rows AS "
+            "FROM temp.int_finding_variant_rows"
+        )
     for kind in KIND_MODELS:
+        run_sql(con, "analytics/findings/rows.sql")
         run_sql(con, f"analytics/findings/{kind}.sql")
-    run_sql(con, "analytics/findings/counts.sql")
-    counts = con.execute(
+        run_sql(con, "analytics/findings/counts.sql")
+        _add_wait_medians(con)
+        if keep_rows:
+            con.execute("INSERT INTO temp.int_finding_kept_rows FROM temp.int_finding_rows")
+            con.execute(
+                "INSERT INTO temp.int_finding_kept_variant_rows FROM temp.int_finding_variant_rows"
+            )
+    return con.execute(
         "SELECT *, substr(md5(finding_key || chr(31) || coalesce(segment, '') || chr(31) "
         "|| coalesce(segment_value, '')), 1, 16) AS finding_id FROM temp.int_finding_counts "
         "ORDER BY finding_key, segment NULLS FIRST, segment_value NULLS FIRST, stratum NULLS FIRST"
     ).df()
-    return counts
+
+
+def _unexposed_median(population: FloatArray, exposed: FloatArray) -> float | None:
+    """The median of the sorted ``population`` waits once the sorted ``exposed`` ones (a
+    sub-multiset) are taken out: the unexposed journeys' median, without listing them."""
+    first = np.searchsorted(population, exposed, side="left")
+    repeat = np.arange(len(exposed)) - np.searchsorted(exposed, exposed, side="left")
+    remaining = np.delete(population, first + repeat)
+    return float(np.median(remaining)) if len(remaining) else None
+
+
+def _sorted_groups(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, FloatArray]]:
+    """Run ``query`` (columns ``key``, ``wait_s``) and return each key's waits, sorted.
+
+    The rows come through Arrow with the keys dictionary-encoded, so millions of them cost no
+    Python objects; the sort and the split are numpy's.
+    """
+    table = con.sql(query).to_arrow_table()
+    if table is None or table.num_rows == 0:
+        return []
+    encoded = pc.dictionary_encode(table.column("key")).combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    values = table.column("wait_s").to_numpy().astype(np.float64)
+    order = np.lexsort((values, codes))
+    codes, values = codes[order], values[order]
+    starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
+    bounds = np.append(starts, len(codes))
+    names = encoded.dictionary.to_pylist()
+    return [(str(names[codes[a]]), values[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:
+    """Median wait of the step a finding concerns, exposed and unexposed, over all journeys.
+
+    Each population's waits are read once, sorted; every finding's exposed waits are taken out
+    of them in numpy (loops over findings, never over journeys).
+    """
+    waits = (
+        "temp.int_finding_rows WHERE wait_s IS NOT NULL AND population_key IN ("
+        "SELECT population_key FROM temp.int_finding_defs WHERE has_wait)"
+    )
+    populations = {
+        key: values
+        for key, values in _sorted_groups(
+            con, f"SELECT population_key AS key, wait_s FROM {waits}"
+        )
+    }
+    if not populations:
+        return
+    exposed_groups = _sorted_groups(
+        con,
+        "SELECT population_key || '|' || exposure AS key, wait_s FROM ("
+        f"SELECT population_key, unnest(exposures) AS exposure, wait_s FROM {waits})",
+    )
+    rows = []
+    for finding_key, exposed in exposed_groups:
+        population = populations[finding_key.rsplit("|", 1)[0]]
+        rows.append(
+            {
+                "finding_key": finding_key,
+                "exposed": float(np.median(exposed)),
+                "unexposed": _unexposed_median(population, exposed),
+            }
+        )
+    if not rows:
+        return
+    con.register("_finding_waits", pd.DataFrame(rows, columns=["finding_key", "exposed", "unexposed"]))
+    con.execute(
+        "UPDATE temp.int_finding_counts AS counts SET median_wait_exposed_s = waits.exposed, "
+        "median_wait_unexposed_s = waits.unexposed FROM _finding_waits AS waits "
+        "WHERE waits.finding_key = counts.finding_key AND counts.segment IS NULL"
+    )
+    con.unregister("_finding_waits")
+
+
+def _temp_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def terminal_activities(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
@@ -275,17 +384,22 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
     overlap = con.execute("SELECT * FROM temp.int_finding_overlap").df()
     frame = explained_losses(ranked, overlap)
     _write_friction(con, frame)
-    ids = frame.loc[frame["segment"].isna(), ["finding_key", "finding_id"]]
+    ids = frame.loc[frame["segment"].isna() & frame["in_default_view"], ["finding_key", "finding_id"]]
     con.register("_finding_ids", ids)
     con.execute(
         "CREATE OR REPLACE TABLE mining.finding_journeys AS "
         "SELECT ids.finding_id::VARCHAR AS finding_id, exposed.case_id "
-        "FROM temp.int_finding_exposed AS exposed INNER JOIN _finding_ids AS ids USING (finding_key) "
-        "ORDER BY finding_id, case_id"
+        "FROM temp.int_finding_exposed AS exposed INNER JOIN _finding_ids AS ids USING (finding_key)"
     )
     con.unregister("_finding_ids")
     for table in (
         "int_finding_journeys",
+        "int_finding_progress",
+        "int_finding_steps",
+        "int_finding_events",
+        "int_finding_variant_firsts",
+        "int_finding_variant_counts",
+        "int_finding_variant_rows",
         "int_finding_attributes",
         "int_finding_strata",
         "int_finding_context",
@@ -297,6 +411,7 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
         "int_finding_ranks",
         "int_finding_overlap",
         "int_finding_exposed",
+        "int_finding_exposed_pairs",
     ):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
     return len(frame)
