@@ -155,7 +155,12 @@ class ConnectorPreset(_Strict):
     """How one kind of export (a system's file) becomes canonical events.
 
     Columns are CSV/Parquet column names; for ``jsonl`` they are dotted JSON paths
-    (``requester.email``).
+    (``requester.email``). Besides the event's activity and channel, a preset may name the
+    row's ``episode`` (the sub-case: a ticket, deal or conversation id), its ``team`` (the
+    delivering team or group the row itself names), its ``resource`` (owner, agent or
+    assignee: pm4py's ``org:resource``), its ``rating`` (the customer's voice: a CSAT score,
+    good/bad) and customer ``attributes`` (``{plan: properties.plan}``): see
+    docs/connectors.md.
     """
 
     name: str
@@ -168,8 +173,13 @@ class ConnectorPreset(_Strict):
     sequence: str | None = None
     activity: ValueSpec
     channel: ValueSpec | None = None
+    episode: ValueSpec | None = None
+    team: ValueSpec | None = None
+    resource: ValueSpec | None = None
+    rating: ValueSpec | None = None
     identifiers: dict[str, str] = Field(min_length=1)
     account: str | None = None
+    attributes: dict[str, str] = {}
     required: tuple[str, ...] = ()
     events_where: EventFilter | None = None
 
@@ -179,6 +189,14 @@ class ConnectorPreset(_Strict):
         for kind, column in value.items():
             check_name(kind, "identifier kind")
             check_column(column, f"identifier column for {kind}")
+        return value
+
+    @field_validator("attributes")
+    @classmethod
+    def _check_attributes(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, column in value.items():
+            check_name(name, "attribute name")
+            check_column(column, f"attribute column for {name}")
         return value
 
     @model_validator(mode="after")

@@ -244,6 +244,7 @@ def _stage_sources(
             source_literal=quote_literal(source.name),
             system=quote_literal(c.system),
             identifier_columns=", ".join(f"_jm_id_{kind} AS id_{kind}" for kind in c.identifiers),
+            attribute_columns="".join(f", _jm_attr_{name} AS attr_{name}" for name in c.attributes),
             dedup=dedup,
         )
         kinds = [kind for kind in c.identifiers if kind in pipeline.identity.link_on]

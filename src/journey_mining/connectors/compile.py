@@ -73,8 +73,13 @@ class CompiledSource:
     sequence: str
     source_activity: str
     channel: str
+    episode: str
+    team: str
+    resource: str
+    rating: str
     account: str
     identifiers: dict[str, str]
+    attributes: dict[str, str]
     is_event: str
     reject_reason: str
 
@@ -88,8 +93,13 @@ class CompiledSource:
             "_jm_source_channel": "VARCHAR",
             "_jm_account_name": "VARCHAR",
             "_jm_is_event": "BOOLEAN",
+            "_jm_episode": "VARCHAR",
+            "_jm_team": "VARCHAR",
+            "_jm_resource": "VARCHAR",
+            "_jm_rating": "VARCHAR",
         }
         columns.update({f"_jm_id_{kind}": "VARCHAR" for kind in self.identifiers})
+        columns.update({f"_jm_attr_{name}": "VARCHAR" for name in self.attributes})
         return columns
 
     @property
@@ -112,6 +122,8 @@ class CompiledSource:
             self.account,
             sorted(self.identifiers.items()),
             self.is_event,
+            [self.episode, self.team, self.resource, self.rating],
+            sorted(self.attributes.items()),
         ]
         return hashlib.sha256(json.dumps(definition).encode("utf-8")).hexdigest()
 
@@ -147,12 +159,17 @@ class CompiledSource:
         identifiers = ", ".join(
             f"{expr} AS _jm_id_{kind}" for kind, expr in self.identifiers.items()
         )
+        attributes = "".join(
+            f", {expr} AS _jm_attr_{name}" for name, expr in self.attributes.items()
+        )
         field_list = "".join(f", {f}" for f in fields)
         return (
             f"SELECT *, {self.event_id} AS _jm_event_id, {ts} AS _jm_ts, "
             f"{self.sequence} AS _jm_source_seq, {self.source_activity} AS _jm_source_activity, "
             f"{self.channel} AS _jm_source_channel, {self.account} AS _jm_account_name, "
-            f"{self.is_event} AS _jm_is_event, {identifiers} "
+            f"{self.is_event} AS _jm_is_event, {self.episode} AS _jm_episode, "
+            f"{self.team} AS _jm_team, {self.resource} AS _jm_resource, "
+            f"{self.rating} AS _jm_rating, {identifiers}{attributes} "
             f"FROM (SELECT *{field_list} FROM (SELECT *, {values} AS _v FROM {relation}))"
         )
 
@@ -304,8 +321,12 @@ def compile_source(
         f"try_cast({fields.ref(preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
     )
     activity = _value(fields, preset.activity)
-    channel = _value(fields, preset.channel) if preset.channel else "NULL::VARCHAR"
+    channel, episode, team, resource, rating = (
+        _value(fields, spec) if spec is not None else "NULL::VARCHAR"
+        for spec in (preset.channel, preset.episode, preset.team, preset.resource, preset.rating)
+    )
     account = fields.ref(preset.account) if preset.account else "NULL::VARCHAR"
+    attributes = {name: fields.ref(column) for name, column in preset.attributes.items()}
     if preset.events_where is not None:
         is_event = (
             f"coalesce({fields.ref(preset.events_where.column)} = "
@@ -329,8 +350,13 @@ def compile_source(
         sequence=sequence,
         source_activity=activity,
         channel=channel,
+        episode=episode,
+        team=team,
+        resource=resource,
+        rating=rating,
         account=account,
         identifiers=identifiers,
+        attributes=attributes,
         is_event=is_event,
         reject_reason=reject_reason,
     )
