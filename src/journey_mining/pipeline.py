@@ -33,8 +33,8 @@ from journey_mining.connectors.compile import (
     compile_source,
     quote_literal,
 )
-from journey_mining.connectors.files import SourceLoad, load_file_source
-from journey_mining.connectors.sql import load_sql_source
+from journey_mining.connectors.protocol import SourceLoad
+from journey_mining.connectors.sources import load_sources
 from journey_mining.errors import ConfigError, JourneyMiningError
 from journey_mining.happy_path import HappyPath, load_happy_path
 from journey_mining.identity import stitch_identities
@@ -84,14 +84,6 @@ def new_run_id() -> str:
     row of their latest load by this order.
     """
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(2)
-
-
-def _file_progress(say: Progress, source: str) -> Progress:
-    return lambda file: say(f"loading {source}: {file}")
-
-
-def _batch_progress(say: Progress, source: str) -> Callable[[int], None]:
-    return lambda rows: say(f"loading {source}: {rows:,} rows")
 
 
 def _happy_path(
@@ -338,33 +330,8 @@ def run_pipeline(
     loads: list[SourceLoad] = []
     try:
         _record_run_start(con, run_id, pipeline)
-        for source in pipeline.sources:
-            say(f"loading {source.name}")
-            preset = resolve_preset(source)
-            if source.sql is not None:
-                loads.append(
-                    load_sql_source(
-                        con,
-                        source,
-                        preset,
-                        compiled[source.name],
-                        run_id,
-                        on_batch=_batch_progress(say, source.name),
-                        base_dir=pipeline.base_dir,
-                    )
-                )
-            else:
-                loads.append(
-                    load_file_source(
-                        con,
-                        source,
-                        preset,
-                        compiled[source.name],
-                        data_root,
-                        run_id,
-                        on_file=_file_progress(say, source.name),
-                    )
-                )
+        for load in load_sources(con, pipeline, compiled, run_id, data_root, say):
+            loads.append(load)
         result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
         outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
         discovered = discovered_with = None
