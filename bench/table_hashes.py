@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -186,7 +185,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two hash files")
     parser.add_argument("--out", help="write the JSON here (default: print it)")
     args = parser.parse_args(argv)
-    os.chdir(ROOT)  # bench/pipeline.yaml names its preset relative to the repository root
     if args.compare:
         a, b = (json.loads(Path(p).read_text()) for p in args.compare)
         verdicts = compare(a, b)

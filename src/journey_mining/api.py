@@ -146,7 +146,7 @@ def sources(pipeline: str | Path, warehouse: str | Path | None = None) -> list[S
         ['crm_contacts', 'crm_deal_stages', 'support_tickets', 'product_events']
     """
     config = load_pipeline(pipeline)
-    con = connect(warehouse or config.warehouse, read_only=True)
+    con = connect(warehouse or config.warehouse_path(), read_only=True)
     try:
         files = (
             {

@@ -25,16 +25,14 @@ from journey_mining.config import (
     ActivityMapping,
     PipelineConfig,
     check_memory_limit,
-    resolve_preset,
 )
 from journey_mining.connectors.compile import (
     ROW_IDENTITY,
     CompiledSource,
-    compile_source,
     quote_literal,
 )
 from journey_mining.connectors.protocol import SourceLoad
-from journey_mining.connectors.sources import load_sources
+from journey_mining.connectors.sources import compile_sources, load_sources
 from journey_mining.errors import ConfigError, JourneyMiningError
 from journey_mining.happy_path import HappyPath, load_happy_path
 from journey_mining.identity import stitch_identities
@@ -222,7 +220,7 @@ def _stage_sources(
         if not table_exists(con, f"raw.{source.name}"):
             continue
         c = compiled[source.name]
-        if resolve_preset(source).event_id == (ROW_IDENTITY,):
+        if pipeline.preset(source.name).event_id == (ROW_IDENTITY,):
             dedup = ""
         else:
             # files: a re-sent row keeps its first appearance; a database row edited since
@@ -311,19 +309,10 @@ def run_pipeline(
     memory; beyond it DuckDB spills to a temporary folder beside the warehouse.
     """
     say = progress or (lambda _message: None)
-    data_root = Path(data_dir or pipeline.data_dir)
-    warehouse_path = Path(warehouse or pipeline.warehouse)
+    data_root = Path(data_dir) if data_dir else pipeline.data_path()
+    warehouse_path = Path(warehouse) if warehouse else pipeline.warehouse_path()
     happy_path, model, goal = _happy_path(pipeline)
-    compiled = {
-        s.name: compile_source(
-            s.name,
-            resolve_preset(s),
-            s.timezone,
-            pipeline.identity.normalise_email,
-            pipeline.identity.link_on,
-        )
-        for s in pipeline.sources
-    }
+    compiled = compile_sources(pipeline)
     limit = memory_limit or pipeline.memory_limit
     con = connect(warehouse_path, memory_limit=check_memory_limit(limit) if limit else None)
     run_id = new_run_id()
@@ -333,7 +322,7 @@ def run_pipeline(
         for load in load_sources(con, pipeline, compiled, run_id, data_root, say):
             loads.append(load)
         result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
-        outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
+        outputs = Path(outputs_dir or pipeline.outputs_path() or warehouse_path.parent)
         discovered = discovered_with = None
         if result[0]:
             say("discovering the process model")
@@ -346,12 +335,9 @@ def run_pipeline(
                 dfg=read_dfg(con),
             )
         _record_run_end(con, run_id, loads, None)
-    except JourneyMiningError as err:
-        _record_run_end(con, run_id, loads, str(err))
-        con.close()
-        raise
     except Exception as err:
-        _record_run_end(con, run_id, loads, f"{type(err).__name__}: {err}")
+        known = isinstance(err, JourneyMiningError)
+        _record_run_end(con, run_id, loads, str(err) if known else f"{type(err).__name__}: {err}")
         con.close()
         raise
     con.close()

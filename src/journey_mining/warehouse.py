@@ -33,7 +33,7 @@ def connect(
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).is_file():
         raise WarehouseError(
-            f"warehouse {target!r} does not exist. Fix: run 'journey-mining run <pipeline>' "
+            f"warehouse {str(Path(target).absolute())!r} does not exist. Fix: run 'journey-mining run <pipeline>' "
             "or 'journey-mining demo' first, or pass --warehouse."
         )
     if target != ":memory:":

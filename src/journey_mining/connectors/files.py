@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import glob
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,7 +46,7 @@ def matching_files(data_dir: Path, pattern: str, source: str) -> list[Path]:
     files = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
     if not files:
         raise SourceError(
-            f"source {source!r}: no file matches {str(Path(full).absolute())!r}. Fix: check "
+            f"source {source!r}: no file matches {os.path.abspath(full)!r}. Fix: check "
             "the source's path in the pipeline, or pass --data-dir pointing at the folder "
             "holding the exports."
         )

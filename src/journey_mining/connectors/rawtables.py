@@ -46,9 +46,9 @@ def check_required(
     missing = [c for c in preset.required_columns() if c not in columns]
     if missing:
         raise MissingColumn(
-            f"{origin}: required column {missing[0]!r} is missing (found {list(columns)}). "
-            f"Fix: export the data with that column, or map preset {preset.name!r} to the "
-            "column it has."
+            f"{origin}: required column {missing[0]!r} is missing (preset {preset.name!r}; "
+            f"found {list(columns)}). Fix: export the data with that column, or name the "
+            f"column the export has on the source: columns: {{{missing[0]!r}: '<its name>'}}."
         )
 
 

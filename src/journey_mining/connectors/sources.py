@@ -12,12 +12,29 @@ from pathlib import Path
 
 import duckdb
 
-from journey_mining.config import PipelineConfig, resolve_preset
-from journey_mining.connectors.compile import CompiledSource
+from journey_mining.config import PipelineConfig
+from journey_mining.connectors.compile import CompiledSource, compile_source
 from journey_mining.connectors.files import FileConnector
 from journey_mining.connectors.landing import land_source
 from journey_mining.connectors.protocol import Connector, LoadContext, SourceLoad
 from journey_mining.connectors.sql import SqlConnector
+
+
+def compile_sources(pipeline: PipelineConfig) -> dict[str, CompiledSource]:
+    """Each source's resolved preset compiled to SQL, by source name.
+
+    The source's time zone and column overrides are already in its resolved preset.
+    """
+    return {
+        s.name: compile_source(
+            s.name,
+            pipeline.preset(s.name),
+            None,
+            pipeline.identity.normalise_email,
+            pipeline.identity.link_on,
+        )
+        for s in pipeline.sources
+    }
 
 
 def connector_for(ctx: LoadContext) -> Connector:
@@ -55,7 +72,7 @@ def load_sources(
         ctx = LoadContext(
             con=con,
             source=source,
-            preset=resolve_preset(source),
+            preset=pipeline.preset(name),
             compiled=compiled[name],
             run_id=run_id,
             data_dir=data_dir,

@@ -135,7 +135,9 @@ def iter_xes_batches(path: Path, batch_rows: int = 100_000) -> Iterator[pd.DataF
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
     if not path.is_file():
-        raise SourceError(f"XES file {str(path)!r} does not exist. Fix: check the source's path.")
+        raise SourceError(
+            f"XES file {str(path.absolute())!r} does not exist. Fix: check the source's path."
+        )
     reader = _Reader(path, batch_rows)
     try:
         with _open(path) as handle:
