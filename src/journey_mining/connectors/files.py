@@ -78,10 +78,15 @@ class FileConnector:
             for frame in iter_xes_batches(path):
                 yield Batch(frame)
         elif preset.format == "parquet":
-            yield Batch(
+            relation = (
                 "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row "
                 f"FROM read_parquet({quote_literal(str(path))}, file_row_number = true)"
             )
+            try:  # its footer, so a file that is no Parquet fails with the reason below
+                self.ctx.con.execute(f"DESCRIBE {relation}").fetchall()
+            except duckdb.Error as err:
+                raise _cannot_read(preset, path, err) from None
+            yield Batch(relation)
         else:
             yield from _text_batches(self.ctx.con, preset, path)
 
@@ -97,10 +102,7 @@ def _text_batches(
             f"SELECT *, row_number() OVER () AS _k FROM ({_reader_sql(preset, path)})"
         )
     except duckdb.Error as err:
-        raise SourceError(
-            f"cannot read {path} as {preset.format} (preset {preset.name!r}): {err}. "
-            "Fix: check the file's format, delimiter and encoding against the preset."
-        ) from None
+        raise _cannot_read(preset, path, err) from None
     header_lines = 1 if preset.format == "csv" and preset.csv.header else 0
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _rejected AS SELECT DISTINCT line - {header_lines} AS _row, "
@@ -122,6 +124,14 @@ def _text_batches(
         yield Batch("SELECT * EXCLUDE (_k), _k AS _row FROM _read")
     # only once the batch is stored: after a failure the rollback removes the temp tables
     con.execute("DROP TABLE _read; DROP TABLE _rejected")
+
+
+def _cannot_read(preset: ConnectorPreset, path: Path, err: duckdb.Error) -> SourceError:
+    detail = " ".join(str(err).split("\n\n")[0].split())
+    return SourceError(
+        f"cannot read {path} as {preset.format} (preset {preset.name!r}): {detail}. "
+        "Fix: check the file's format, delimiter and encoding against the preset."
+    )
 
 
 def _reader_sql(preset: ConnectorPreset, path: Path) -> str:

@@ -24,8 +24,10 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
-from contextlib import closing
+from contextlib import closing, suppress
 from typing import Literal, TypeVar
+
+import duckdb
 
 from journey_mining.connectors.bookkeeping import (
     ensure_bookkeeping_tables,
@@ -44,7 +46,8 @@ from journey_mining.connectors.protocol import (
     SourceLoad,
 )
 from journey_mining.connectors.rawtables import refresh_canonical, store_landed
-from journey_mining.warehouse import table_exists
+from journey_mining.errors import JourneyMiningError, SourceError
+from journey_mining.warehouse import duckdb_failure, table_exists
 
 _BATCH_RELATION = "_jm_batch"
 _T = TypeVar("_T")
@@ -52,19 +55,53 @@ Status = Literal["loaded", "reloaded", "skipped"]
 
 
 def land_source(ctx: LoadContext, origins: Iterable[Origin]) -> SourceLoad:
-    """Land every origin of one source in one transaction (see the module doc)."""
-    ensure_bookkeeping_tables(ctx.con)
+    """Land every origin of one source in one transaction (see the module doc).
+
+    A DuckDB error is re-raised as ``SourceError`` naming the source and the origin (file)
+    it came from, or as ``OutOfMemory`` with the memory cap and the fix.
+    """
     results: list[FileLoad] = []
-    ctx.con.execute("BEGIN TRANSACTION")
+    current: str | None = None  # the origin being landed, for the error message
+    try:
+        ensure_bookkeeping_tables(ctx.con)
+        ctx.con.execute("BEGIN TRANSACTION")
+    except duckdb.Error as err:
+        raise _failure(ctx, err, None) from None
     try:
         with closing(_stream(origins)) as stream:
             for origin in stream:
+                current = origin.path
                 results.append(_land_origin(ctx, origin))
+        current = None
         ctx.con.execute("COMMIT")
-    except BaseException:
-        ctx.con.execute("ROLLBACK")
+    except BaseException as err:
+        _rollback(ctx)
+        if isinstance(err, duckdb.Error):
+            raise _failure(ctx, err, current) from None
         raise
     return SourceLoad(source=ctx.name, files=results)
+
+
+def _rollback(ctx: LoadContext) -> None:
+    """Roll the load back; a connection DuckDB invalidated has nothing left to roll back."""
+    with suppress(duckdb.Error):
+        ctx.con.execute("ROLLBACK")
+
+
+def _failure(ctx: LoadContext, err: duckdb.Error, origin: str | None) -> JourneyMiningError:
+    where = f"loading source {ctx.name!r}" + (f" ({origin})" if origin else "")
+    if origin is None:
+        fix = "check that the warehouse file is writable and the disk has free space"
+    elif ctx.source.sql is not None:
+        fix = f"check the columns and values the query returns against preset {ctx.preset.name!r}"
+    else:
+        fix = (
+            f"check that {origin} is a {ctx.preset.format} export preset {ctx.preset.name!r} "
+            "can read (not truncated, not another format)"
+        )
+    return duckdb_failure(
+        ctx.con, err, where, fix + "; nothing of this source was written.", SourceError
+    )
 
 
 def _stream(items: Iterable[_T]) -> Generator[_T]:
