@@ -24,6 +24,7 @@ from typing import NamedTuple
 from journey_mining.config import ConnectorPreset, check_name
 from journey_mining.connectors.expressions import (
     Fields,
+    event_id_expression,
     json_path,
     offset_ms_expression,
     quote_identifier,
@@ -86,7 +87,7 @@ class CompiledSource:
     def canonical_columns(self) -> dict[str, str]:
         """The canonical columns ``canonical_sql`` adds (``_jm_ts``, …) and their SQL types."""
         columns = {
-            "_jm_event_id": "UHUGEINT",
+            "_jm_event_id": "BIGINT",
             "_jm_ts": "TIMESTAMPTZ",
             "_jm_source_seq": "BIGINT",
             "_jm_source_activity": "VARCHAR",
@@ -263,7 +264,7 @@ def _event_id(fields: Fields, preset: ConnectorPreset, source: str) -> str:
     else:
         key_parts = ", ".join(f"coalesce({fields.ref(c)}, chr(0))" for c in preset.event_id)
         natural_key = f"concat_ws(chr(31), {key_parts})"
-    return f"md5_number({quote_literal(source)} || chr(31) || {natural_key})"
+    return event_id_expression(f"{quote_literal(source)} || chr(31) || {natural_key}")
 
 
 def _is_event(fields: Fields, preset: ConnectorPreset) -> str:

@@ -87,6 +87,29 @@ def value_sql(fields: Fields, spec: ValueSpec) -> str:
     return "(" + " || ".join(parts) + ")"
 
 
+def event_id_expression(key: str) -> str:
+    """SQL for the event id of the key string ``key``: a signed 64-bit integer (BIGINT).
+
+    The first 16 hex digits of the key's MD5 (its first 8 bytes, big-endian), read as a
+    two's-complement integer — the same number ``int.from_bytes(hashlib.md5(key.encode())
+    .digest()[:8], "big", signed=True)`` gives, or Spark's ``conv(substr(md5(key), 1, 16),
+    16, -10)`` (docs/tables.md, ``journey_events.event_id``).
+
+    Example:
+        >>> import duckdb, hashlib
+        >>> key = quote_literal("crm" + chr(31) + "101")
+        >>> duckdb.sql(f"SELECT {event_id_expression(key)}").fetchall()
+        [(-5188665319672994552,)]
+        >>> int.from_bytes(hashlib.md5("crm\x1f101".encode()).digest()[:8], "big", signed=True)
+        -5188665319672994552
+    """
+    unsigned = f"('0x' || left(md5({key}), 16))::UBIGINT"
+    return (
+        f"({unsigned}::HUGEINT - CASE WHEN {unsigned} >= 9223372036854775808 "
+        "THEN 18446744073709551616::HUGEINT ELSE 0 END)::BIGINT"
+    )
+
+
 def offset_ms_expression(text: str) -> str:
     """Milliseconds in ``text`` as an INTERVAL (fractions kept to the microsecond); NULL if unreadable.
 
