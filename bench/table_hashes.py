@@ -8,7 +8,7 @@ record *when* a run happened rather than what it computed are left out: ``runs``
 start and finish; ``run_sources``' run id; ``quarantine``'s load id and run id (both carry
 the run id, which holds the start time). For ``journey_events`` a second hash leaves out
 ``event_id`` too, so a change of the event id's type can be told apart from a change of
-anything else.
+anything else, and the count of distinct event ids shows they are still unique.
 
 Usage::
 
@@ -95,6 +95,8 @@ def table_hashes(warehouse: Path) -> dict[str, Any]:
             for column in ALSO_WITHOUT.get(table, ()):
                 others = [c for c in kept if c != column]
                 entry.setdefault("hash_without", {})[column] = _ordered_hash(con, table, others)
+                distinct = con.execute(f'SELECT count(DISTINCT "{column}") FROM mining.{table}')
+                entry.setdefault("distinct", {})[column] = int(distinct.fetchall()[0][0])
             tables[table] = entry
     finally:
         con.close()
@@ -128,6 +130,9 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, str]]:
                 notes.append(f"equal without {column}")
             else:
                 notes.append(f"differs even without {column}")
+            for side in (left, right):
+                if column in side.get("distinct", {}) and side["distinct"][column] != side["rows"]:
+                    notes.append(f"{column} not unique ({side['distinct'][column]:,} distinct)")
         verdicts.append((table, "differs: " + "; ".join(notes or ["values"])))
     return verdicts
 
