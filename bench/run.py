@@ -69,8 +69,8 @@ OURS_STAGE_LABELS = {
     "variants+DFG": "variants + DFG + handoffs",
     "conformance": "conformance (alignments)",
     "funnel": "funnel steps",
-    "deviations+marts": "deviations + journeys marts",
-    "friction": "friction",
+    "deviations+marts": "journey steps, deviations, journeys, funnel, segments, trends",
+    "findings": "findings",
     "commit": "commit",
     "discovery": "discovery (BPMN) + bookkeeping",
 }

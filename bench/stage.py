@@ -187,7 +187,7 @@ STAGES = (
     ("mining variants", "variants+DFG"),
     ("aligning variants", "conformance"),
     ("building the funnel", "funnel"),
-    ("ranking friction", "friction"),
+    ("testing findings", "findings"),
     ("discovering the process model", "discovery"),
 )
 STAGE_ORDER = [
@@ -200,18 +200,19 @@ STAGE_ORDER = [
     "conformance",
     "funnel",
     "deviations+marts",
-    "friction",
+    "findings",
     "commit",
     "discovery",
 ]
 
 
 def run_ours(args: argparse.Namespace) -> dict[str, Any]:
-    import journey_mining.analytics.friction as friction_module
+    import journey_mining.analytics.findings as findings_module
     import journey_mining.identity as identity_module
     import journey_mining.ordering as ordering_module
     import journey_mining.pipeline as pipeline_module
     from journey_mining.config import load_pipeline
+    from journey_mining.progress import ProgressEvent
 
     warehouse = Path(args.warehouse)
     if args.fresh:
@@ -230,7 +231,8 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         current["since"], current["cpu"] = now, cpu
         timer.stage = name
 
-    def progress(message: str) -> None:
+    def progress(event: ProgressEvent) -> None:
+        message = event.label
         for prefix, name in STAGES:
             if message.startswith(prefix):
                 if timer.stage != name:
@@ -254,7 +256,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         def wrapped(con: Any, relative: str, *rest: Any, **values: Any) -> Any:
             previous = timer.file
             timer.file = relative
-            if relative == "analytics/conformance_marts.sql" and timer.stage == "funnel":
+            if relative == "marts/journey_steps.sql" and timer.stage == "funnel":
                 set_stage("deviations+marts")
             try:
                 return real(con, relative, *rest, **values)
@@ -263,7 +265,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
 
         setattr(module, name, wrapped)
 
-    for module in (pipeline_module, identity_module, ordering_module, friction_module):
+    for module in (pipeline_module, identity_module, ordering_module, findings_module):
         for name in ("run_sql", "run_sql_with"):
             if hasattr(module, name):
                 wrap_sql(module, name)
@@ -274,7 +276,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         if (
             isinstance(query, str)
             and query.strip().upper() == "COMMIT"
-            and timer.stage == "friction"
+            and timer.stage == "findings"
         ):
             set_stage("commit")
         result = real_execute(self, query, parameters)

@@ -9,7 +9,7 @@ WITH paths AS (
         count(*) AS n_events,
         list(activity ORDER BY ordinal) AS activities,
         list(ts ORDER BY ordinal) AS timestamps,
-        bool_or(activity = {{ goal }}) AS reached_goal
+        bool_or(activity = (SELECT goal FROM meta.outcome)) AS reached_goal
     FROM mining.journey_events
     GROUP BY case_id
 )
@@ -28,7 +28,8 @@ SELECT
     reached_goal
 FROM paths;
 
--- grain: one distinct activity sequence (variant); fitness and conforms are filled by conformance
+-- grain: one distinct activity sequence (variant); fitness and fits_path are filled by
+-- conformance (marts/deviations.sql), conforming_share by marts/journeys.sql
 CREATE OR REPLACE TABLE mining.variants AS
 WITH totals AS (
     SELECT count(*) AS n_journeys FROM temp.int_journey_paths
@@ -57,6 +58,7 @@ SELECT
     grouped.median_duration_s,
     grouped.goal_rate,
     NULL::DOUBLE AS fitness,
-    NULL::BOOLEAN AS conforms
+    NULL::BOOLEAN AS fits_path,
+    NULL::DOUBLE AS conforming_share
 FROM grouped, totals
 ORDER BY rank;

@@ -10,7 +10,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -19,48 +20,71 @@ from pydantic import BaseModel
 
 from journey_mining.config import SourceConfig, load_pipeline
 from journey_mining.demo import DemoGroundTruth, generate_demo
-from journey_mining.errors import WarehouseError
+from journey_mining.errors import UsageError, WarehouseError
+from journey_mining.init import InitResult, init_exports
 from journey_mining.pipeline import RunResult, run_pipeline
+from journey_mining.progress import ProgressEvent, ProgressSink
 from journey_mining.report.summary import Summary, build_summary
 from journey_mining.resources import resource_dir
+from journey_mining.run_record import RunRecord, pipeline_warehouse, run_record
 from journey_mining.warehouse import connect, require_tables, table_exists
 
 __all__ = [
     "CONTRACT_TABLES",
+    "WAREHOUSE_ENV",
     "DemoResult",
+    "InitResult",
+    "ProgressEvent",
+    "RunRecord",
     "RunResult",
     "SourceStatus",
     "demo",
     "deviations",
+    "finding_journeys",
+    "findings",
     "friction",
     "funnel",
+    "init",
     "journeys",
+    "locate_warehouse",
     "process_map",
     "resource_dir",
     "run",
+    "run_record",
+    "segments",
     "sources",
     "summary",
     "table",
+    "trends",
     "variants",
 ]
 
 CONTRACT_TABLES = (
     "journey_events",
     "journeys",
+    "journey_steps",
     "variants",
     "dfg_edges",
     "endpoints",
     "deviations",
+    "deviation_rates",
     "funnel",
     "friction",
+    "finding_journeys",
     "handoffs",
     "customers",
+    "customer_attributes",
     "identity_map",
+    "segments",
+    "segment_funnel",
+    "trends",
+    "analysis_window",
     "quarantine",
     "runs",
     "run_sources",
 )
 DEMO_PIPELINE = "demo.yaml"
+WAREHOUSE_ENV = "JOURNEY_MINING_WAREHOUSE"
 
 
 class DemoResult(RunResult):
@@ -75,12 +99,16 @@ def run(
     data_dir: str | Path | None = None,
     warehouse: str | Path | None = None,
     outputs_dir: str | Path | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressSink | None = None,
     memory_limit: str | None = None,
 ) -> RunResult:
     """Run a declared pipeline (YAML file) end to end.
 
     ``memory_limit`` (``"2GB"``) overrides the pipeline's cap on DuckDB's memory.
+    ``progress`` receives ``ProgressEvent`` values (``print`` shows them). One run at a time
+    per warehouse: a second raises ``WarehouseBusy`` naming the run that holds it. The
+    result's ``warnings`` say what a nightly job should alert on (a source that joins no
+    other source, …); ``run_record(result)`` is what ``run --json`` prints.
 
     Example:
         >>> jm.run("pipelines/demo.yaml", data_dir="journey-mining-demo/exports")  # doctest: +SKIP
@@ -100,7 +128,7 @@ def demo(
     out: str | Path = "journey-mining-demo",
     customers: int = 3000,
     seed: int = 7,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressSink | None = None,
 ) -> DemoResult:
     """Generate the demo company's exports under ``out/exports`` and run the demo pipeline.
 
@@ -113,7 +141,7 @@ def demo(
     root = Path(out)
     exports = root / "exports"
     if progress:
-        progress(f"generating {customers:,} demo customers")
+        progress(ProgressEvent("stage", f"generating {customers:,} demo customers"))
     truth = generate_demo(exports, customers=customers, seed=seed)
     result = run(
         resource_dir("pipelines") / DEMO_PIPELINE,
@@ -123,6 +151,69 @@ def demo(
         progress=progress,
     )
     return DemoResult(**result.model_dump(), exports_dir=str(exports), ground_truth=truth)
+
+
+def locate_warehouse(
+    warehouse: str | Path | None = None,
+    pipeline: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """The warehouse a reading command reads: ``warehouse``, else the pipeline's, else
+    ``$JOURNEY_MINING_WAREHOUSE``; there is no silent default.
+
+    Example:
+        >>> str(locate_warehouse(environ={"JOURNEY_MINING_WAREHOUSE": "/data/j.duckdb"}))
+        '/data/j.duckdb'
+    """
+    if warehouse is not None:
+        return Path(warehouse)
+    if pipeline is not None:
+        return pipeline_warehouse(load_pipeline(pipeline))
+    value = (os.environ if environ is None else environ).get(WAREHOUSE_ENV, "").strip()
+    if value:
+        return Path(value)
+    raise UsageError(
+        "no warehouse named. Fix: pass --warehouse/-w FILE, or --pipeline/-p PIPELINE.yaml "
+        f"(its warehouse), or set {WAREHOUSE_ENV}=FILE."
+    )
+
+
+def init(
+    exports_dir: str | Path,
+    output: str | Path | None = None,
+    force: bool = False,
+    timezone: str | None = None,
+    day_first: bool | None = None,
+) -> InitResult:
+    """Inspect a folder of exports; write a pipeline (and a preset per unknown export).
+
+    Shipped presets are recognised by their columns; every other export gets a preset with
+    the roles detected in its values (time format and zone, event id, identifiers and their
+    kind, activity, owner, rating), each guess commented with what it saw. ``output``
+    defaults to ``pipelines/<folder name>.yaml``; no file is overwritten unless ``force``.
+    ``timezone``: the zone of times written without an offset (default UTC, flagged).
+    ``day_first``: how to read numeric dates whose every day is ≤ 12 (default: like the
+    other exports, else day-first, flagged).
+
+    Example:
+        >>> result = jm.init("exports", "pipelines/acme.yaml")  # doctest: +SKIP
+        >>> result.link_on  # doctest: +SKIP
+        ['email', 'contact_id', 'user_id']
+    """
+    if timezone is not None:
+        _check_timezone(timezone)
+    return init_exports(exports_dir, output, force=force, timezone=timezone, day_first=day_first)
+
+
+def _check_timezone(name: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"time zone {name!r} is unknown. Fix: use an IANA name like Europe/Amsterdam."
+        ) from None
 
 
 class SourceStatus(BaseModel):
@@ -146,7 +237,9 @@ def sources(pipeline: str | Path, warehouse: str | Path | None = None) -> list[S
         ['crm_contacts', 'crm_deal_stages', 'support_tickets', 'product_events']
     """
     config = load_pipeline(pipeline)
-    con = connect(warehouse or config.warehouse_path(), read_only=True)
+    con = connect(
+        pipeline_warehouse(config, Path(warehouse) if warehouse else None), read_only=True
+    )
     try:
         files = (
             {
@@ -212,7 +305,7 @@ def _location(source: SourceConfig) -> str:
 
 
 def summary(warehouse: str | Path, top: int = 10) -> Summary:
-    """Headline figures of a warehouse: journeys, variants, conformance, deviations, funnel, friction."""
+    """Headline figures of a warehouse: journeys, conformance, deviations, funnel, findings."""
     con = connect(warehouse, read_only=True)
     try:
         return build_summary(con, top=top)
@@ -241,12 +334,12 @@ def table(warehouse: str | Path, name: str, limit: int | None = None) -> pd.Data
 
 
 def variants(warehouse: str | Path, top: int | None = None) -> pd.DataFrame:
-    """Variants, most frequent first: activities, journeys, share, fitness, conforms."""
+    """Variants, most frequent first: activities, journeys, share, fitness, fits_path."""
     return table(warehouse, "variants", limit=top)
 
 
 def journeys(warehouse: str | Path) -> pd.DataFrame:
-    """One row per journey: customer, dates, variant, goal reached, fitness, conforms."""
+    """One row per journey: dates, variant, goal, status, fits_path, conforms, in_findings."""
     return table(warehouse, "journeys")
 
 
@@ -256,13 +349,75 @@ def deviations(warehouse: str | Path) -> pd.DataFrame:
 
 
 def funnel(warehouse: str | Path) -> pd.DataFrame:
-    """The funnel along the happy path: reached, dropped, conversion, waits per step."""
+    """The funnel along the happy path: reached (in order), stopped, in progress, conversion, waits."""
     return table(warehouse, "funnel")
 
 
-def friction(warehouse: str | Path) -> pd.DataFrame:
-    """Friction findings ranked by estimated goals lost."""
-    return table(warehouse, "friction")
+def findings(
+    warehouse: str | Path, all_findings: bool = False, segment: str | None = None
+) -> pd.DataFrame:
+    """Findings, ranked: by default the default view over all journeys.
+
+    The default view holds the tested findings whose q-value is below the pipeline's
+    ``findings.q_threshold``, replicated ones first, losses ranked by the end of their loss
+    interval nearest zero (docs/findings.md). ``all_findings=True`` returns every finding,
+    tested or not; ``segment="company_size"`` the findings computed within each value of that
+    attribute instead of over all journeys.
+
+    Example:
+        >>> jm.findings("journeys.duckdb")[["label", "rate_exposed", "rate_unexposed"]]  # doctest: +SKIP
+    """
+    con = connect(warehouse, read_only=True)
+    try:
+        require_tables(con, "mining.friction")
+        where = ["segment = ?" if segment else "segment IS NULL"]
+        if not all_findings:
+            where.append("in_default_view")
+        query = (
+            f"SELECT * FROM mining.friction WHERE {' AND '.join(where)} "
+            "ORDER BY segment, segment_value, rank"
+        )
+        return con.execute(query, [segment] if segment else []).df()
+    finally:
+        con.close()
+
+
+def friction(warehouse: str | Path, all_findings: bool = False) -> pd.DataFrame:
+    """The findings over all journeys (``findings``' default view; ``all_findings`` for all)."""
+    return findings(warehouse, all_findings=all_findings)
+
+
+def finding_journeys(warehouse: str | Path, finding_id: str) -> pd.DataFrame:
+    """The exposed journeys of one finding (over all journeys), with their journey rows.
+
+    Example:
+        >>> top = jm.findings("journeys.duckdb").finding_id[0]  # doctest: +SKIP
+        >>> jm.finding_journeys("journeys.duckdb", top).head()  # doctest: +SKIP
+    """
+    con = connect(warehouse, read_only=True)
+    try:
+        require_tables(con, "mining.finding_journeys", "mining.journeys")
+        return con.execute(
+            "SELECT journeys.* FROM mining.finding_journeys AS exposed "
+            "INNER JOIN mining.journeys AS journeys USING (case_id) "
+            "WHERE exposed.finding_id = ? ORDER BY journeys.case_id",
+            [finding_id],
+        ).df()
+    finally:
+        con.close()
+
+
+def segments(warehouse: str | Path) -> pd.DataFrame:
+    """Per value of each declared segment attribute: journeys, conformance, goal rate with CI."""
+    return table(warehouse, "segments")
+
+
+def trends(warehouse: str | Path, period: str = "month") -> pd.DataFrame:
+    """Conformance and goal rate per ``week`` or ``month`` of journey start."""
+    if period not in ("week", "month"):
+        raise WarehouseError(f"unknown period {period!r}. Fix: use 'week' or 'month'.")
+    frame = table(warehouse, "trends")
+    return frame[frame["period"] == period].reset_index(drop=True)
 
 
 def process_map(warehouse: str | Path) -> pd.DataFrame:

@@ -45,6 +45,10 @@ class OutOfMemory(WarehouseError):
     """DuckDB ran out of memory in a stage: the message names the stage, the cap and the fix."""
 
 
+class SqlTestFailed(WarehouseError):
+    """A zero-row test query in ``sql/tests/`` returned rows: an invariant of the tables broke."""
+
+
 class UnknownActivity(KeyError, ConfigError):
     """A happy path or mapping names an activity the data never produces."""
 
@@ -54,3 +58,15 @@ class UnknownActivity(KeyError, ConfigError):
 
 class MiningError(JourneyMiningError):
     """Process discovery or conformance checking failed on the given log or model."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another run holds the warehouse: this one is refused (CLI exit code 4)."""
+
+
+class UsageError(ValueError, JourneyMiningError):
+    """A command was called in a way it cannot work: no warehouse named, a file in the way."""
+
+
+class OutputExists(FileExistsError, UsageError):
+    """A file the command would write exists already (pass ``--force`` to replace it)."""

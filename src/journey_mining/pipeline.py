@@ -11,16 +11,14 @@ Example:
 
 from __future__ import annotations
 
-import secrets
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-from pydantic import BaseModel
 
-from journey_mining.analytics.friction import build_friction
+from journey_mining.analytics.findings import build_findings
 from journey_mining.config import (
     ActivityMapping,
     PipelineConfig,
@@ -32,56 +30,32 @@ from journey_mining.connectors.compile import (
     quote_literal,
 )
 from journey_mining.connectors.protocol import SourceLoad
-from journey_mining.connectors.sources import compile_sources, load_sources
+from journey_mining.connectors.sources import compile_sources
 from journey_mining.errors import ConfigError, JourneyMiningError
-from journey_mining.happy_path import HappyPath, load_happy_path
-from journey_mining.identity import stitch_identities
+from journey_mining.happy_path import HappyPath, load_happy_path, parse_duration
+from journey_mining.identity import stitch_identities, write_stitching
+from journey_mining.loading import load_sources
 from journey_mining.mining.compare import compare_variants, read_dfg, read_variant_log
 from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
 from journey_mining.mining.models import ProcessModel
 from journey_mining.ordering import build_journey_events
-from journey_mining.warehouse import connect, run_sql, run_sql_with, table_exists
+from journey_mining.progress import ProgressEvent, ProgressSink, ignore
+from journey_mining.report.stitching import read_stitching
+from journey_mining.run_record import (
+    RunResult,
+    conformance,
+    end_badly,
+    new_run_id,
+    pipeline_warehouse,
+    record_run_end,
+    record_run_start,
+)
+from journey_mining.runs import hold_warehouse
+from journey_mining.warehouse import connect, run_sql, run_sql_tests, run_sql_with, table_exists
 
-Progress = Callable[[str], None]
+__all__ = ["RunResult", "new_run_id", "pipeline_warehouse", "run_pipeline"]
 
-
-class RunResult(BaseModel):
-    """What one pipeline run did."""
-
-    run_id: str
-    pipeline: str
-    warehouse: str
-    sources: list[SourceLoad]
-    journeys: int
-    variants: int
-    variants_aligned: int
-    variants_from_cache: int
-    discovered_model: str | None
-    discovered_with: str | None = None
-
-    @property
-    def rows_read(self) -> int:
-        """Rows read from files loaded in this run, all sources."""
-        return sum(s.rows_read for s in self.sources)
-
-    @property
-    def rows_loaded(self) -> int:
-        """Rows loaded into raw tables in this run, all sources."""
-        return sum(s.rows_loaded for s in self.sources)
-
-    @property
-    def rows_quarantined(self) -> int:
-        """Rows sent to quarantine in this run, all sources."""
-        return sum(s.rows_quarantined for s in self.sources)
-
-
-def new_run_id() -> str:
-    """A unique run id that sorts in start order, such as ``20261122T101500.123456Z-3f9a``.
-
-    Microseconds keep two runs started in the same second in order: SQL sources keep the
-    row of their latest load by this order.
-    """
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(2)
+Progress = Callable[[str], None]  # what a transform stage calls with its name
 
 
 def _happy_path(
@@ -156,7 +130,31 @@ def _write_declarations(
         path_activities = sorted(model.activities)
     else:
         path_activities = [goal] if goal else []
+    findings = pipeline.findings
+    settings = pd.DataFrame(
+        {
+            "min_journeys": [findings.min_journeys],
+            "q_threshold": [findings.q_threshold],
+            "contacts": [list(findings.contacts)],
+            "repeat_contact_within_s": [
+                parse_duration(findings.repeat_contact_within, "findings.repeat_contact_within")
+            ],
+        }
+    )
     tables = {
+        "meta.outcome": (
+            pd.DataFrame({"goal": [goal or None], "negations": [list(findings.negations)]}),
+            "goal::VARCHAR AS goal, negations::VARCHAR[] AS negations",
+        ),
+        "meta.finding_settings": (
+            settings,
+            "min_journeys::BIGINT AS min_journeys, q_threshold::DOUBLE AS q_threshold, "
+            "contacts::VARCHAR[] AS contacts, repeat_contact_within_s::DOUBLE AS repeat_contact_within_s",
+        ),
+        "meta.segments": (
+            pd.DataFrame({"attribute": list(pipeline.segments)}),
+            "attribute::VARCHAR AS attribute",
+        ),
         "meta.activity_map": (
             activity_map,
             "source::VARCHAR AS source, source_activity::VARCHAR AS source_activity, "
@@ -255,92 +253,77 @@ def _stage_sources(
     return "\n    UNION ALL\n    ".join(rows)
 
 
-def _record_run_start(
-    con: duckdb.DuckDBPyConnection, run_id: str, pipeline: PipelineConfig
-) -> None:
-    run_sql(con, "meta/create_tables.sql")
-    con.execute(
-        "INSERT INTO mining.runs (run_id, pipeline, started_at, status) VALUES (?, ?, now(), 'running')",
-        [run_id, pipeline.name],
-    )
-
-
-def _record_run_end(
-    con: duckdb.DuckDBPyConnection, run_id: str, loads: list[SourceLoad], error: str | None
-) -> None:
-    for load in loads:
-        con.execute(
-            "INSERT INTO mining.run_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                load.source,
-                sum(f.status != "skipped" for f in load.files),
-                sum(f.status == "skipped" for f in load.files),
-                load.rows_read,
-                load.rows_loaded,
-                load.rows_quarantined,
-            ],
-        )
-    con.execute(
-        "UPDATE mining.runs SET finished_at = now(), status = ?, error = ?, rows_read = ?, "
-        "rows_loaded = ?, rows_quarantined = ? WHERE run_id = ?",
-        [
-            "failed" if error else "succeeded",
-            error,
-            sum(s.rows_read for s in loads),
-            sum(s.rows_loaded for s in loads),
-            sum(s.rows_quarantined for s in loads),
-            run_id,
-        ],
-    )
-
-
 def run_pipeline(
     pipeline: PipelineConfig,
     data_dir: Path | None = None,
     warehouse: Path | None = None,
     outputs_dir: Path | None = None,
-    progress: Progress | None = None,
+    progress: ProgressSink | None = None,
     memory_limit: str | None = None,
 ) -> RunResult:
-    """Run ``pipeline`` end to end and return what it did (see the module doc).
+    r"""Run ``pipeline`` end to end and return what it did (see the module doc).
 
     ``memory_limit`` (or the pipeline's ``memory_limit``), such as ``2GB``, caps DuckDB's
-    memory; beyond it DuckDB spills to a temporary folder beside the warehouse.
+    memory; beyond it DuckDB spills to a temporary folder beside the warehouse. One run at
+    a time per warehouse: a second is refused with ``WarehouseBusy`` naming the first.
+    ``progress`` receives ``ProgressEvent`` values (``print`` works).
     """
-    say = progress or (lambda _message: None)
     data_root = Path(data_dir) if data_dir else pipeline.data_path()
-    warehouse_path = Path(warehouse) if warehouse else pipeline.warehouse_path()
+    warehouse_path = pipeline_warehouse(pipeline, warehouse)
     happy_path, model, goal = _happy_path(pipeline)
     compiled = compile_sources(pipeline)
     limit = memory_limit or pipeline.memory_limit
-    con = connect(warehouse_path, memory_limit=check_memory_limit(limit) if limit else None)
+    checked_limit = check_memory_limit(limit) if limit else None
     run_id = new_run_id()
-    loads: list[SourceLoad] = []
-    try:
-        _record_run_start(con, run_id, pipeline)
-        for load in load_sources(con, pipeline, compiled, run_id, data_root, say):
-            loads.append(load)
-        result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
-        outputs = Path(outputs_dir or pipeline.outputs_path() or warehouse_path.parent)
-        discovered = discovered_with = None
-        if result[0]:
-            say("discovering the process model")
-            outputs.mkdir(parents=True, exist_ok=True)
-            discovered = outputs / "discovered_model.bpmn"
-            discovered_with = discover_model_bpmn(
-                read_variant_log(con),
-                discovered,
-                noise_threshold=pipeline.discovery_noise,
-                dfg=read_dfg(con),
+    clock = time.monotonic()
+    with hold_warehouse(warehouse_path, run_id, pipeline.name) as lock:
+        user = progress or ignore
+
+        def report(event: ProgressEvent) -> None:
+            lock.heartbeat()
+            user(event)
+
+        con = connect(warehouse_path, memory_limit=checked_limit)
+        loads: list[SourceLoad] = []
+        try:
+            record_run_start(con, lock, pipeline)
+            loads = load_sources(con, pipeline, compiled, data_root, run_id, report)
+            result = _transform(
+                con,
+                pipeline,
+                compiled,
+                happy_path,
+                model,
+                goal,
+                lambda stage: report(ProgressEvent("stage", stage)),
+                report,
             )
-        _record_run_end(con, run_id, loads, None)
-    except Exception as err:
-        known = isinstance(err, JourneyMiningError)
-        _record_run_end(con, run_id, loads, str(err) if known else f"{type(err).__name__}: {err}")
+            outputs = Path(outputs_dir or pipeline.outputs_path() or warehouse_path.parent)
+            discovered = discovered_with = None
+            if result[0]:
+                report(ProgressEvent("stage", "discovering the process model"))
+                outputs.mkdir(parents=True, exist_ok=True)
+                discovered = outputs / "discovered_model.bpmn"
+                discovered_with = discover_model_bpmn(
+                    read_variant_log(con),
+                    discovered,
+                    noise_threshold=pipeline.discovery_noise,
+                    dfg=read_dfg(con),
+                )
+            stitching, shared = read_stitching(con)
+            warnings = [line.warning for line in stitching if line.warning]
+            checked = conformance(con)
+            started_at, finished_at = record_run_end(con, run_id, loads, None, warnings=warnings)
+        except JourneyMiningError as err:
+            end_badly(con, run_id, loads, str(err), "failed")
+            raise
+        except Exception as err:
+            end_badly(con, run_id, loads, f"{type(err).__name__}: {err}", "failed")
+            raise
+        except BaseException as err:  # Ctrl-C, SIGTERM turned into SystemExit by the CLI
+            end_badly(con, run_id, loads, f"interrupted ({type(err).__name__})", "aborted")
+            raise
         con.close()
-        raise
-    con.close()
     return RunResult(
         run_id=run_id,
         pipeline=pipeline.name,
@@ -352,6 +335,13 @@ def run_pipeline(
         variants_from_cache=result[3],
         discovered_model=str(discovered) if discovered else None,
         discovered_with=discovered_with,
+        started_at=started_at,
+        finished_at=finished_at,
+        duration_s=round(time.monotonic() - clock, 3),
+        conformance=checked,
+        warnings=warnings,
+        stitching=stitching,
+        shared_identifiers=shared,
     )
 
 
@@ -363,6 +353,7 @@ def _transform(
     model: ProcessModel | None,
     goal: str,
     say: Progress,
+    report: ProgressSink = ignore,
 ) -> tuple[int, int, int, int]:
     """Rebuild staging, identities, journeys and every mart in one transaction."""
     con.execute("BEGIN TRANSACTION")
@@ -372,17 +363,19 @@ def _transform(
         union = _stage_sources(con, pipeline, compiled)
         run_sql(con, "intermediate/int_rows.sql", staging_union=union)
         say("stitching identities")
-        stitch_identities(con)
+        stitch_identities(con, pipeline.identity)
         say("ordering journeys")
         build_journey_events(con)
+        write_stitching(con, pipeline.identity)
         con.execute("DROP TABLE temp.int_rows")
         say("mining variants and the process map")
-        run_sql(con, "marts/variants.sql", goal=quote_literal(goal))
+        run_sql(con, "meta/macros.sql")
+        run_sql(con, "marts/variants.sql")
         run_sql(con, "marts/dfg_edges.sql")
         aligned = cached = 0
         if model is not None:
             say("aligning variants with the happy path")
-            aligned, cached = compare_variants(con, model)
+            aligned, cached = compare_variants(con, model, progress=_aligning(report))
         else:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE int_variant_alignments "
@@ -397,9 +390,24 @@ def _transform(
         run_sql(con, "analytics/path_events.sql")
         for step_no in range(1, n_steps + 1):
             run_sql_with(con, "analytics/funnel_step.sql", {"step": step_no})
-        run_sql(con, "analytics/conformance_marts.sql")
-        say("ranking friction")
-        build_friction(con)
+        for model_file in (
+            "marts/journey_steps.sql",
+            "analytics/step_parameters.sql",
+            "analytics/variant_path.sql",
+            "marts/deviations.sql",
+            "marts/journeys.sql",
+            "marts/funnel.sql",
+            "marts/deviation_rates.sql",
+            "marts/handoffs.sql",
+            "marts/customer_attributes.sql",
+            "marts/segments.sql",
+            "marts/trends.sql",
+        ):
+            run_sql(con, model_file)
+        say("testing findings")
+        build_findings(con)
+        say("checking the tables")
+        run_sql_tests(con)
         counts = con.execute(
             "SELECT (SELECT count(*) FROM mining.journeys), (SELECT count(*) FROM mining.variants)"
         ).fetchone()
@@ -409,3 +417,9 @@ def _transform(
         con.execute("ROLLBACK")
         raise
     return int(counts[0]), int(counts[1]), aligned, cached
+
+
+def _aligning(report: ProgressSink) -> Callable[[int, int], None]:
+    return lambda done, total: report(
+        ProgressEvent("align", "aligning variants", done=done, total=total, unit="variants")
+    )

@@ -15,8 +15,15 @@ from pathlib import Path
 
 import duckdb
 
-from journey_mining.errors import JourneyMiningError, OutOfMemory, WarehouseError
-from journey_mining.resources import sql_file
+from journey_mining.errors import (
+    JourneyMiningError,
+    OutOfMemory,
+    SqlTestFailed,
+    WarehouseBusy,
+    WarehouseError,
+)
+from journey_mining.resources import resource_dir, sql_file
+from journey_mining.runs import current_holder
 
 SCHEMAS = ("raw", "meta", "staging", "mining")
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
@@ -41,6 +48,8 @@ def connect(
     try:
         con = duckdb.connect(target, read_only=read_only)
     except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise _busy(Path(target), str(err)) from None
         raise WarehouseError(
             f"cannot open warehouse {target!r}: {err}. Fix: close other programs using it."
         ) from None
@@ -51,6 +60,22 @@ def connect(
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     return con
+
+
+def _busy(path: Path, message: str) -> WarehouseBusy:
+    """The one line for a warehouse another process holds: the run writing it, or the program."""
+    holder = current_holder(path)
+    if holder is not None:
+        return WarehouseBusy(
+            f"warehouse {str(path)!r} is busy: {holder.describe()} is writing it. "
+            "Fix: wait for it to finish, then try again."
+        )
+    program = re.search(r"held in (.+?) \(PID (\d+)\)", message)
+    who = f"{program.group(1)} (pid {program.group(2)})" if program else "another program"
+    return WarehouseBusy(
+        f"warehouse {str(path)!r} is held by {who}. Fix: close its connection (a notebook, "
+        "another shell), then try again."
+    )
 
 
 def render_sql(template: str, **values: str) -> str:
@@ -151,3 +176,32 @@ def _memory_settings(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
     except duckdb.Error:  # the connection may be unusable after the failure
         return "unknown", "the warehouse's .tmp folder"
     return str(limit), str(spill) or "no folder set: an in-memory database cannot spill"
+
+
+def run_sql_tests(
+    con: duckdb.DuckDBPyConnection, sample: int = 5, directory: Path | None = None
+) -> list[str]:
+    """Run every zero-row test query of ``sql/tests/`` (or ``directory``); return their names.
+
+    A test that returns rows raises ``SqlTestFailed`` naming it, saying what it checks (its
+    first comment line) and showing up to ``sample`` offending rows; inside the run's
+    transaction that rolls the run back.
+    """
+    names: list[str] = []
+    for file in sorted((directory or resource_dir("sql") / "tests").glob("*.sql")):
+        text = file.read_text(encoding="utf-8")
+        cursor = con.execute(f"SELECT * FROM ({text.strip().rstrip(';')}) LIMIT {int(sample) + 1}")
+        rows = cursor.fetchall()
+        if rows:
+            columns = [d[0] for d in cursor.description]
+            described = next(
+                (line[2:].strip() for line in text.splitlines() if line.startswith("--")), ""
+            )
+            shown = "; ".join(str(dict(zip(columns, row, strict=True))) for row in rows[:sample])
+            raise SqlTestFailed(
+                f"SQL test {file.stem} failed ({described}): {len(rows) if len(rows) <= sample else f'more than {sample}'} "
+                f"offending row(s), e.g. {shown}. The run was rolled back; this is a bug in "
+                "journey-mining — please report it with the pipeline."
+            )
+        names.append(file.stem)
+    return names

@@ -73,40 +73,40 @@ def test_planted_deviation_is_among_the_top_deviations(demo: jm.DemoResult, name
     assert (planted.deviation_kind, planted.activity) in top
 
 
-def test_planted_onboarding_ticket_is_top_friction(demo: jm.DemoResult) -> None:
-    planted = _planted(demo, "onboarding_ticket")
-    findings = [
-        f
-        for f in jm.summary(demo.warehouse).top_friction
-        if f.kind == "during_step" and f.where == f"{planted.activity} before onboarding_completed"
-    ]
-    assert findings, "ticket during onboarding is not among the top friction findings"
-    finding = findings[0]
-    assert finding.goal_rate_with < 0.5 * finding.goal_rate_without  # type: ignore[operator]
-    assert finding.p_value is not None and finding.p_value < 1e-6
-    assert finding.median_wait_s > 3 * finding.baseline_wait_s  # type: ignore[operator]
-    assert abs(finding.n_cases - planted.affected_customers) <= 0.15 * planted.affected_customers
+@pytest.mark.parametrize("name", ["onboarding_ticket", "slow_sales_handoff"])
+def test_planted_effects_lead_the_summarys_findings(demo: jm.DemoResult, name: str) -> None:
+    planted = _planted(demo, name)
+    assert planted.expected_signal == "finding"
+    top = jm.summary(demo.warehouse).findings[:2]
+    assert planted.finding_kind in {f.kind for f in top}
+    assert all(f.replicated and f.direction == "loss" for f in top)
 
 
-def test_planted_slow_handoff_is_found_between_sales_and_onboarding(demo: jm.DemoResult) -> None:
-    planted = _planted(demo, "slow_sales_handoff")
-    friction = jm.friction(demo.warehouse)
-    slow = friction[
-        (friction["kind"] == "slow_handoff") & friction["where"].str.startswith("deal_won →")
-    ]
-    finding = slow.sort_values("rank").iloc[0]
-    assert "(sales → customer_success)" in finding["where"]
-    assert finding["median_wait_s"] > 4 * finding["baseline_wait_s"]
-    assert finding["goal_rate_with"] < finding["goal_rate_without"]
-    assert abs(finding["n_cases"] - planted.affected_customers) <= 0.25 * planted.affected_customers
-
-
-def test_planted_lost_deals_are_the_drop_after_contract(demo: jm.DemoResult) -> None:
+def test_planted_lost_deals_are_the_stop_after_contract(demo: jm.DemoResult) -> None:
     planted = _planted(demo, "lost_after_contract")
     funnel = jm.funnel(demo.warehouse).set_index("step")
-    assert funnel.loc["contract_sent", "dropped"] == planted.affected_customers
-    top = [(f.kind, f.where) for f in jm.summary(demo.warehouse).top_friction[:3]]
-    assert ("drop_off", "stopped after contract_sent") in top
+    assert funnel.loc["contract_sent", "stopped"] == planted.affected_customers
+    assert all(f.kind != "drop_off" for f in jm.summary(demo.warehouse).findings)
+
+
+def test_funnel_partitions_every_journey_that_reached_a_step(demo: jm.DemoResult) -> None:
+    funnel = jm.funnel(demo.warehouse)
+    reached = funnel["reached_directly"] + funnel["reached_after_skip"] + funnel["started_here"]
+    assert (funnel["reached"] == reached).all()
+    ends = funnel["went_on"] + funnel["converted_here"] + funnel["in_progress"] + funnel["stopped"]
+    assert (funnel["reached"] == ends).all()
+
+
+def test_unlinked_product_users_are_partial_not_skippers(demo: jm.DemoResult) -> None:
+    journeys = jm.journeys(demo.warehouse)
+    assert journeys["partial"].sum() == pytest.approx(
+        demo.ground_truth.unidentified_product_users, abs=15
+    )
+    rates = jm.table(demo.warehouse, "deviation_rates").set_index(["kind", "activity"])
+    truth = demo.ground_truth
+    smb_skips = next(p for p in truth.planted_friction if p.name == "smb_skips_demo")
+    assert rates.loc[("skipped", "demo_scheduled"), "n_journeys"] == smb_skips.affected_customers
+    assert ("skipped", "lead_created") not in rates.index
 
 
 def test_second_run_changes_no_table(demo: jm.DemoResult, con: duckdb.DuckDBPyConnection) -> None:

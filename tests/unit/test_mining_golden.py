@@ -110,15 +110,42 @@ def test_journey_of_one_event_has_zero_duration(mined: TinyProject) -> None:
 
 def test_funnel_counts_reach_in_path_order(mined: TinyProject) -> None:
     rows = mined.rows(
-        "SELECT step_no, step, reached, skipped, dropped, median_s_from_previous, "
-        "median_s_to_next, n_late FROM mining.funnel ORDER BY step_no"
+        "SELECT step_no, step, reached, reached_directly, reached_after_skip, started_here, "
+        "done_at_all, skipped, went_on, converted_here, in_progress, stopped, "
+        "median_s_from_previous, median_s_to_next, n_late FROM mining.funnel ORDER BY step_no"
     )
     # c4 does b before a, so it never reaches b after a; c2 and c4 go on to c without b
-    # (skipped); c5 stops after a. Waits run from the latest earlier step reached.
+    # (skipped); c5 stops after a (its 3 h without b exceed b's window, the 95th percentile of
+    # b's waits: 55 min). Waits run from the latest earlier step reached.
     assert rows == [
-        (1, "a", 6, 0, 1, None, 600.0, 0),
-        (2, "b", 3, 2, 0, 600.0, 3600.0, 0),
-        (3, "c", 5, 0, 0, 1800.0, None, 1),
+        (1, "a", 6, 0, 0, 6, 6, 0, 5, 0, 0, 1, None, 600.0, 0),
+        (2, "b", 3, 3, 0, 0, 4, 2, 3, 0, 0, 0, 600.0, 3600.0, 0),
+        (3, "c", 5, 3, 2, 0, 5, 0, 0, 5, 0, 0, 1800.0, None, 1),
+    ]
+
+
+def test_journey_steps_hold_each_reach_with_its_time_and_previous_step(mined: TinyProject) -> None:
+    case = _case(mined, "c4")
+    assert mined.rows(
+        f"SELECT step_no, reached_ordinal, previous_step_no, wait_s, next_step_no, activity "
+        f"FROM mining.journey_steps WHERE case_id = '{case}' ORDER BY step_no"
+    ) == [(1, 2, None, None, 3, "a"), (3, 3, 1, 300.0, None, "c")]
+
+
+def test_journey_status_and_censoring(mined: TinyProject) -> None:
+    rows = mined.rows(
+        "SELECT m.value, j.status, j.partial, j.in_findings FROM mining.journeys j "
+        "JOIN mining.identity_map m ON m.customer_id = j.case_id ORDER BY m.value"
+    )
+    # follow-up: the 95th percentile of the converted journeys' start-to-goal times (2 h 48 min)
+    # before the end of the data (13:00): every journey, started at 10:00, was observed long enough
+    assert rows == [
+        ("c1", "converted", False, True),
+        ("c2", "converted", False, True),
+        ("c3", "converted", False, True),
+        ("c4", "converted", False, True),
+        ("c5", "stopped", False, True),
+        ("c6", "converted", False, True),
     ]
 
 
@@ -175,7 +202,7 @@ def test_only_fitting_in_time_journeys_conform(mined: TinyProject) -> None:
 
 
 def test_variant_fitness_is_one_only_for_the_happy_path(mined: TinyProject) -> None:
-    rows = mined.rows("SELECT activities, fitness, conforms FROM mining.variants ORDER BY rank")
+    rows = mined.rows("SELECT activities, fitness, fits_path FROM mining.variants ORDER BY rank")
     fits = {tuple(a): (f, c) for a, f, c in rows}
     assert fits[("a", "b", "c")] == (1.0, True)
     assert all(f < 1.0 and not c for a, (f, c) in fits.items() if a != ("a", "b", "c"))

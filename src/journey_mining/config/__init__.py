@@ -24,7 +24,9 @@ from journey_mining.config.names import (
 )
 from journey_mining.config.overrides import apply_overrides, preset_columns
 from journey_mining.config.pipeline import (
+    BUILTIN_SEGMENTS,
     ActivityMapping,
+    FindingsConfig,
     IdentityConfig,
     PipelineConfig,
     SourceConfig,
@@ -42,11 +44,13 @@ from journey_mining.config.presets import (
 )
 
 __all__ = [
+    "BUILTIN_SEGMENTS",
     "NAME_PATTERN",
     "ActivityMapping",
     "ConnectorPreset",
     "CsvOptions",
     "EventFilter",
+    "FindingsConfig",
     "IdentityConfig",
     "PipelineConfig",
     "SourceConfig",

@@ -130,15 +130,50 @@ class ActivityMapping(_Strict):
 
 
 class IdentityConfig(_Strict):
-    """Which identifier kinds join one customer's records across systems."""
+    """Which identifier kinds join one customer's records across systems.
+
+    An identifier value seen on rows with more than ``shared_identifier_limit`` distinct
+    values of another linking kind (a shared inbox, a test account) is *shared*: reported
+    in ``mining.shared_identifiers`` and, unless ``link_shared_identifiers``, not used as a
+    link. Kinds in ``many_per_customer`` (device ids) are not counted against a value. A
+    source whose journeys join another source's less than ``join_warning_ratio`` times as
+    often as the other sources' do (or never) gets a warning (see ``mining.stitching``).
+    """
 
     link_on: tuple[str, ...] = ("email", "crm_contact_id", "product_user_id")
     normalise_email: tuple[str, ...] = ("email",)
+    shared_identifier_limit: int = Field(default=20, ge=1)
+    link_shared_identifiers: bool = False
+    many_per_customer: tuple[str, ...] = ()
+    join_warning_ratio: float = Field(default=0.25, ge=0.0, le=1.0)
 
-    @field_validator("link_on", "normalise_email")
+    @field_validator("link_on", "normalise_email", "many_per_customer")
     @classmethod
     def _check_kinds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(check_name(v, "identifier kind") for v in value)
+
+
+BUILTIN_SEGMENTS = ("first_channel", "first_system", "start_month")
+"""Segments every journey has without a declared attribute: the channel and system of its first
+event, and the month it started (``2025-03``)."""
+
+
+class FindingsConfig(_Strict):
+    """How findings are tested: the goal's negations, contact activities, thresholds.
+
+    ``negations``: activities that mean the goal will not be reached (``deal_lost``,
+    ``churned``): the outcome restated, never an exposure. ``contacts``: customer-initiated
+    contacts (``ticket_opened``, ``call_received``) for the repeat-contact finding, with its
+    window ``repeat_contact_within``. A finding is tested when both its groups hold at least
+    ``min_journeys`` journeys, and shown by default when its Benjamini–Hochberg q-value is
+    below ``q_threshold``.
+    """
+
+    negations: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    repeat_contact_within: str | float = "7d"
+    min_journeys: int = Field(default=30, ge=5)
+    q_threshold: float = Field(default=0.05, gt=0.0, lt=1.0)
 
 
 class PipelineConfig(_Strict):
@@ -157,6 +192,8 @@ class PipelineConfig(_Strict):
     unmapped: Literal["keep", "drop"] = "keep"
     happy_path: str | None = None
     goal: str | None = None
+    findings: FindingsConfig = FindingsConfig()
+    segments: tuple[str, ...] = ()
     discovery_noise: float = Field(default=0.0, ge=0.0, lt=1.0)
     memory_limit: str | None = None
     _base_dir: Path | None = PrivateAttr(default=None)
@@ -171,6 +208,11 @@ class PipelineConfig(_Strict):
             return check_memory_limit(value)
         except ConfigError as err:
             raise ValueError(str(err)) from None
+
+    @field_validator("segments")
+    @classmethod
+    def _check_segments(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_name(v, "segment") for v in value)
 
     @model_validator(mode="after")
     def _check_sources(self) -> PipelineConfig:

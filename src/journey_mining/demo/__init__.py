@@ -11,9 +11,19 @@ from __future__ import annotations
 from journey_mining.demo.generator import (
     BrokenRow,
     DemoGroundTruth,
+    DemoLatent,
     FileTruth,
     PlantedFriction,
     generate_demo,
+    generate_demo_with_latent,
 )
 
-__all__ = ["BrokenRow", "DemoGroundTruth", "FileTruth", "PlantedFriction", "generate_demo"]
+__all__ = [
+    "BrokenRow",
+    "DemoGroundTruth",
+    "DemoLatent",
+    "FileTruth",
+    "PlantedFriction",
+    "generate_demo",
+    "generate_demo_with_latent",
+]

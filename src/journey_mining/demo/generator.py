@@ -34,20 +34,25 @@ of product users never send an identify call, so their tracks cannot be linked t
 About 30% of customers who start onboarding open a general support ticket at a uniformly
 random time in the 90 days after Onboarding Started, independent of the friction below.
 
-Planted friction (also listed in ``DemoGroundTruth.planted_friction`` with exact counts):
+Planted friction (also listed in ``DemoGroundTruth.planted_friction`` with exact counts). Only
+``onboarding_ticket`` and ``slow_sales_handoff`` change the goal rate (findings); the others
+are ways journeys differ from the happy path (deviations) or where they stop (funnel). The
+general tickets at random times, webinars and the acquisition source change nothing: no finding
+may be made of them.
 
 * ``onboarding_ticket``: ~25% of customers who start onboarding open a ticket between
   Onboarding Started and Onboarding Completed. They complete onboarding ~8 days later than
-  the others and upgrade at ~20% instead of ~55%. Signal: friction on ``ticket_opened``.
+  the others and upgrade at ~20% instead of ~55%. Signal: a finding, ``ticket_opened`` while
+  waiting for ``onboarding_completed``.
 * ``slow_sales_handoff``: for Enterprise customers, closedwon -> Onboarding Started takes
-  ~12 days (median) instead of ~2, and they upgrade at ~35%. Signal: slow_handoff on
+  ~12 days (median) instead of ~2, and they upgrade at ~35%. Signal: a slow_handoff finding on
   ``onboarding_started``; conformance deviation ``timed_out`` against a 7-day allowance.
 * ``reopen_loop``: ~35% of solved tickets are reopened and solved again. Signal: deviation
   ``repeated`` on ``ticket_solved``.
 * ``smb_skips_demo``: ~60% of SMB deals have no appointmentscheduled row and start at
   contractsent. Signal: deviation ``skipped`` on ``demo_scheduled``.
 * ``lost_after_contract``: the ~30% of deals that end closedlost after contractsent.
-  Signal: drop_off at ``deal_won``.
+  Signal: the funnel's journeys stopped at ``contract_sent``.
 
 Timestamp ties are planted, never jittered away: Workspace Created and Onboarding Started in
 the same millisecond (~60%), a ticket's created and first status_changed in the same second
@@ -306,7 +311,11 @@ class PlantedFriction(BaseModel):
     name: str
     description: str
     activity: str
-    expected_signal: Literal["deviation", "drop_off", "slow_handoff", "friction"]
+    expected_signal: Literal["finding", "deviation", "funnel"] = Field(
+        description="finding: it changes the goal rate (mining.friction); deviation: a way "
+        "journeys differ from the happy path (mining.deviations); funnel: where journeys stop"
+    )
+    finding_kind: str | None = Field(default=None, description="the kind of finding it shows as")
     deviation_kind: (
         Literal["skipped", "inserted", "repeated", "out_of_order", "timed_out"] | None
     ) = None
@@ -1014,7 +1023,7 @@ def _message_ids(rng: np.random.Generator, m: int) -> ObjArray:
 
 def _segment(
     rng: np.random.Generator, out_dir: Path, people: _People, j: _Journeys
-) -> tuple[_Written, int]:
+) -> tuple[_Written, BoolArray]:
     n = len(j.lead)
     parts = (
         (j.webinar, j.webinar_t),
@@ -1122,8 +1131,7 @@ def _segment(
     ]
     ties = _count_ties(cust, t, event)
     truth = _file_truth(lines, broken, dup_rows, ties, "ISO 8601 UTC with milliseconds and Z")
-    unidentified = int(np.sum(is_user & ~identified))
-    return _Written(truth, cust, t, event), unidentified
+    return _Written(truth, cust, t, event), is_user & ~identified
 
 
 # --- ground truth ------------------------------------------------------------------------
@@ -1159,7 +1167,8 @@ def _planted(
                 "complete it; they complete ~8 days later and upgrade at ~20% instead of ~55%."
             ),
             activity="ticket_opened",
-            expected_signal="friction",
+            expected_signal="finding",
+            finding_kind="during_step",
             affected_customers=int(np.sum(j.onboarding_ticket)),
             details={
                 "upgrade_rate_affected": _rate(j.upgraded, ticket_done),
@@ -1180,7 +1189,8 @@ def _planted(
                 "at ~35%."
             ),
             activity="onboarding_started",
-            expected_signal="slow_handoff",
+            expected_signal="finding",
+            finding_kind="slow_handoff",
             deviation_kind="timed_out",
             affected_customers=int(np.sum(ent_started)),
             details={
@@ -1219,7 +1229,7 @@ def _planted(
             name="lost_after_contract",
             description="~30% of deals end closedlost after contractsent: the journey stops.",
             activity="deal_won",
-            expected_signal="drop_off",
+            expected_signal="funnel",
             affected_customers=int(np.sum(lost)),
             details={"deals": float(np.sum(j.has_deal)), "lost_rate": _rate(lost, j.has_deal)},
         ),
@@ -1245,6 +1255,19 @@ def _funnel(j: _Journeys, has_ticket: BoolArray) -> dict[str, int]:
     return {k: v if isinstance(v, int) else int(np.sum(v)) for k, v in counts.items()}
 
 
+@dataclass(frozen=True)
+class DemoLatent:
+    """What the exports do not say directly: every customer's true journey, for tests.
+
+    ``people`` and ``journeys`` hold one element per customer (times in UTC epoch ms);
+    ``unidentified`` marks the product users who never sent an identify call.
+    """
+
+    people: _People
+    journeys: _Journeys
+    unidentified: BoolArray
+
+
 def generate_demo(out_dir: Path, customers: int = 3000, seed: int = 7) -> DemoGroundTruth:
     """Write the Northwind Analytics demo exports under ``out_dir`` and return what was planted.
 
@@ -1259,6 +1282,13 @@ def generate_demo(out_dir: Path, customers: int = 3000, seed: int = 7) -> DemoGr
         >>> truth.files["support/ticket_events.jsonl"].broken[-1].reason
         'truncated JSON line'
     """
+    return generate_demo_with_latent(out_dir, customers, seed)[0]
+
+
+def generate_demo_with_latent(
+    out_dir: Path, customers: int = 3000, seed: int = 7
+) -> tuple[DemoGroundTruth, DemoLatent]:
+    """``generate_demo``, also returning every customer's true journey (``DemoLatent``)."""
     if isinstance(customers, bool) or not isinstance(customers, int | np.integer):
         raise ConfigError(
             f"demo: customers={customers!r} is not a whole number. Fix: pass e.g. customers=3000."
@@ -1298,10 +1328,10 @@ def generate_demo(out_dir: Path, customers: int = 3000, seed: int = 7) -> DemoGr
         },
         planted_friction=_planted(people, journeys, has_reopen, reopen_details),
         funnel=_funnel(journeys, has_ticket),
-        unidentified_product_users=unidentified,
+        unidentified_product_users=int(np.sum(unidentified)),
         tied_event_share=round(ties / events, 4) if events else 0.0,
     )
     (out_dir / "ground_truth.json").write_text(
         truth.model_dump_json(indent=2) + "\n", encoding="utf-8"
     )
-    return truth
+    return truth, DemoLatent(people=people, journeys=journeys, unidentified=unidentified)

@@ -1,4 +1,4 @@
-"""Render a ``Summary`` in the terminal with rich: headline, variants, deviations, funnel, friction.
+"""Render a ``Summary`` in the terminal with rich: headline, variants, deviations, funnel, findings.
 
 Example:
     >>> # render_summary(summary, Console())  # doctest: +SKIP
@@ -7,9 +7,11 @@ Example:
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from journey_mining.report.summary import Summary
+from journey_mining.report.stitching import render_stitching
+from journey_mining.report.summary import FindingLine, Summary
 
 
 def human_duration(seconds: float | None) -> str:
@@ -31,87 +33,203 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
 
-def render_summary(summary: Summary, console: Console) -> None:
-    """Print the summary's tables."""
+def _points(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:+.0f}"
+
+
+def _headline(summary: Summary, console: Console) -> None:
     console.print(
         f"[bold]{summary.journeys:,}[/] journeys · {summary.events:,} events · "
         f"[bold]{summary.variants:,}[/] variants, of which [bold]{summary.variants_covering_80pct}[/] "
-        f"cover 80% of journeys · [bold]{_pct(summary.share_conforming)}[/] conform to the happy path "
-        f"· {_pct(summary.share_reached_goal)} reached the goal"
+        f"cover 80% of journeys · {_pct(summary.share_reached_goal)} reached the goal"
     )
-    variants = Table(title="Most frequent variants", title_justify="left")
-    for column in ("#", "journeys", "share", "fitness", "path"):
-        variants.add_column(column, justify="right" if column != "path" else "left")
+    console.print(
+        f"[bold]{_pct(summary.share_fits_path)}[/] fit the happy path's order (zero-cost "
+        f"alignment) · [bold]{_pct(summary.share_conforming)}[/] conform (its order and every "
+        "step's window)"
+    )
+    console.print(
+        f"{summary.journeys_partial:,} partial (first seen mid-path) · "
+        f"{summary.journeys_in_progress:,} in progress at the end of the data · "
+        f"{summary.journeys_off_path:,} off the path · "
+        f"{summary.journeys_in_findings:,} in the findings' population"
+    )
+
+
+def _variants(summary: Summary, console: Console) -> None:
+    table = Table(title="Most frequent variants", title_justify="left")
+    for column in ("#", "journeys", "share", "fitness", "fits", "path"):
+        table.add_column(column, justify="right" if column != "path" else "left")
     for v in summary.top_variants[:5]:
-        activities = list(v["activities"])  # type: ignore[call-overload]
+        activities = [str(a) for a in v["activities"]]  # type: ignore[attr-defined]
         path = " → ".join(activities[:8]) + (" → …" if len(activities) > 8 else "")
         fitness = v["fitness"]
-        variants.add_row(
+        table.add_row(
             str(v["rank"]),
             f"{v['n_cases']:,}",
             _pct(float(v["share"])),  # type: ignore[arg-type]
             "–" if fitness is None else f"{float(fitness):.2f}",  # type: ignore[arg-type]
-            path,
+            {True: "yes", False: "no"}.get(v["fits_path"], "–"),  # type: ignore[call-overload]
+            escape(path),
         )
-    console.print(variants)
+    console.print(table)
 
-    deviations = Table(title="Top deviations from the happy path", title_justify="left")
-    for column in ("kind", "activity", "journeys", "share"):
-        deviations.add_column(
-            column, justify="right" if column in ("journeys", "share") else "left"
-        )
+
+def _deviations(summary: Summary, console: Console) -> None:
+    table = Table(
+        title="Top deviations from the happy path (share of the journeys it was due for)",
+        title_justify="left",
+    )
+    for column in ("kind", "activity", "journeys", "due", "share"):
+        table.add_column(column, justify="left" if column in ("kind", "activity") else "right")
     for d in summary.top_deviations:
-        deviations.add_row(d.kind, d.activity, f"{d.n_journeys:,}", _pct(d.share))
-    console.print(deviations)
+        table.add_row(
+            d.kind, escape(d.activity), f"{d.n_journeys:,}", f"{d.n_due:,}", _pct(d.share_of_due)
+        )
+    console.print(table)
 
-    funnel = Table(title="Funnel along the happy path", title_justify="left")
-    for column in (
+
+def _funnel(summary: Summary, console: Console) -> None:
+    table = Table(
+        title="Funnel along the happy path (reached = in order; skips allowed)",
+        title_justify="left",
+    )
+    columns = (
         "#",
         "step",
         "reached",
+        "after skip",
+        "first seen",
         "skipped",
-        "stopped here",
         "went on",
+        "stopped",
+        "in progress",
         "median wait",
         "late",
-    ):
-        funnel.add_column(column, justify="left" if column == "step" else "right")
+    )
+    for column in columns:
+        table.add_column(column, justify="left" if column == "step" else "right")
     for step in summary.funnel:
-        funnel.add_row(
+        table.add_row(
             str(step.step_no),
-            step.step,
+            escape(step.step),
             f"{step.reached:,}",
+            f"{step.reached_after_skip:,}",
+            f"{step.started_here:,}" if step.step_no > 1 else "–",
             f"{step.skipped:,}",
-            f"[red]{step.dropped:,}[/]" if step.dropped else "0",
             _pct(step.conversion_to_next),
+            f"[red]{step.stopped:,}[/]" if step.stopped else "0",
+            f"{step.in_progress:,}",
             human_duration(step.median_s_from_previous),
             f"{step.n_late:,}",
         )
-    console.print(funnel)
+    console.print(table)
+    console.print(
+        "  after skip: reached without the step before · first seen: partial journeys that "
+        "start here · went on: of those who did not stop or are still in progress"
+    )
 
-    friction = Table(title="Friction ranked by estimated goals lost", title_justify="left")
-    for column in ("#", "kind", "where", "journeys", "goal with", "without", "lost", "p", "wait"):
-        friction.add_column(
+
+def _finding_row(finding: FindingLine) -> list[str]:
+    interval = f"{_points(finding.difference_low)}…{_points(finding.difference_high)}"
+    return [
+        str(finding.rank),
+        finding.kind,
+        escape(finding.label),
+        f"{finding.n_exposed:,}/{finding.n_exposed + finding.n_unexposed:,}",
+        _pct(finding.rate_exposed),
+        _pct(finding.rate_unexposed),
+        f"{_points(finding.difference)} [{interval}]",
+        "–" if finding.q_value is None else f"{finding.q_value:.1g}",
+        "yes" if finding.replicated else "no",
+        "–" if finding.loss_low is None else f"{max(finding.loss_low, 0):,.0f}",
+        f"{finding.shared_with_above:,}",
+    ]
+
+
+def _findings(summary: Summary, console: Console) -> None:
+    table = Table(
+        title="Findings (q < threshold, replicated first, ranked by the loss one can count on)",
+        title_justify="left",
+    )
+    columns = (
+        "#",
+        "kind",
+        "finding",
+        "exposed",
+        "goal with",
+        "without",
+        "points [95% CI]",
+        "q",
+        "repl.",
+        "lost ≥",
+        "shared",
+    )
+    for column in columns:
+        table.add_column(
             column,
-            justify="left" if column in ("kind", "where") else "right",
-            no_wrap=column != "where",
+            justify="left" if column in ("kind", "finding") else "right",
+            no_wrap=column not in ("finding", "points [95% CI]"),
         )
-    for finding in summary.top_friction:
-        friction.add_row(
-            str(finding.rank),
-            finding.kind,
-            finding.where,
-            f"{finding.n_cases:,}",
-            _pct(finding.goal_rate_with),
-            _pct(finding.goal_rate_without),
-            f"{finding.impact:,.0f}",
-            "–" if finding.p_value is None else f"{finding.p_value:.1g}",
-            human_duration(finding.median_wait_s),
-        )
-    console.print(friction)
+    for finding in summary.findings:
+        table.add_row(*_finding_row(finding))
+    console.print(table)
+    hidden = summary.findings_total - summary.findings_in_default_view
+    console.print(
+        f"  explained loss (non-overlapping): {summary.explained_loss:,.0f} of "
+        f"{summary.journeys_not_converted:,} journeys that did not reach the goal · "
+        f"{hidden:,} more findings (all kinds, all segments): journey-mining findings --all"
+    )
 
+
+def _segments(summary: Summary, console: Console) -> None:
+    if not summary.segments:
+        return
+    table = Table(title="Segments", title_justify="left")
+    for column in ("attribute", "value", "journeys", "fits path", "conform", "goal rate [95% CI]"):
+        table.add_column(column, justify="left" if column in ("attribute", "value") else "right")
+    for s in summary.segments:
+        table.add_row(
+            escape(s.attribute),
+            escape(s.value),
+            f"{s.journeys:,}",
+            _pct(s.fits_path_share),
+            _pct(s.conforming_share),
+            f"{_pct(s.goal_rate)} [{_pct(s.goal_rate_low)}–{_pct(s.goal_rate_high)}]",
+        )
+    console.print(table)
+
+
+def _trends(summary: Summary, console: Console) -> None:
+    if not summary.trends:
+        return
+    table = Table(title="By month of journey start", title_justify="left")
+    for column in ("month", "journeys", "fits path", "conform", "goal rate", "final"):
+        table.add_column(column, justify="right")
+    for t in summary.trends:
+        table.add_row(
+            t.period_start,
+            f"{t.journeys:,}",
+            _pct(t.fits_path_share),
+            _pct(t.conforming_share),
+            _pct(t.goal_rate),
+            "yes" if t.complete else "[yellow]not yet[/]",
+        )
+    console.print(table)
+
+
+def render_summary(summary: Summary, console: Console) -> None:
+    """Print the summary's tables."""
+    _headline(summary, console)
+    _variants(summary, console)
+    _deviations(summary, console)
+    _funnel(summary, console)
+    _findings(summary, console)
+    _segments(summary, console)
+    _trends(summary, console)
+    render_stitching(summary.stitching, summary.shared_identifiers, console)
     if summary.quarantine:
         total = sum(q.n_rows for q in summary.quarantine)
         console.print(f"[yellow]{total} row(s) in quarantine[/] (table mining.quarantine):")
         for q in summary.quarantine:
-            console.print(f"  {q.source}: {q.n_rows} × {q.reason}")
+            console.print(f"  {escape(q.source)}: {q.n_rows} × {escape(q.reason)}")
