@@ -24,6 +24,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 import sys
 import threading
 import time
@@ -217,7 +218,10 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     warehouse = Path(args.warehouse)
     if args.fresh:
         for file in warehouse.parent.glob(warehouse.name + "*"):
-            file.unlink()
+            if file.is_dir():  # DuckDB's spill folder (<warehouse>.tmp)
+                shutil.rmtree(file)
+            else:
+                file.unlink()
     operators = Path(args.operators) if args.operators else None
     timer = StatementTimer(operators)
     sampler = PeakSampler()

@@ -28,7 +28,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(jm.demo(tmp_path_factory.mktemp("portable"), customers=150).warehouse)
+    return Path(
+        jm.demo(tmp_path_factory.mktemp("portable"), customers=1500).warehouse
+    )  # enough for a default-view finding
 
 
 @pytest.mark.parametrize("table", CONTRACT_TABLES)

@@ -258,7 +258,9 @@ def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> p
     run_sql(con, "analytics/findings/base.sql")
     run_sql(con, "analytics/findings/rows.sql")
     if keep_rows:
-        con.execute("CREATE OR REPLACE TEMP TABLE int_finding_kept_rows AS FROM temp.int_finding_rows")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE int_finding_kept_rows AS FROM temp.int_finding_rows"
+        )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE int_finding_kept_variant_rows AS "
             "FROM temp.int_finding_variant_rows"
@@ -306,7 +308,9 @@ def _sorted_groups(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
     bounds = np.append(starts, len(codes))
     names = encoded.dictionary.to_pylist()
-    return [(str(names[codes[a]]), values[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [
+        (str(names[codes[a]]), values[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+    ]
 
 
 def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:
@@ -321,9 +325,7 @@ def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:
     )
     populations = {
         key: values
-        for key, values in _sorted_groups(
-            con, f"SELECT population_key AS key, wait_s FROM {waits}"
-        )
+        for key, values in _sorted_groups(con, f"SELECT population_key AS key, wait_s FROM {waits}")
     }
     if not populations:
         return
@@ -344,7 +346,9 @@ def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:
         )
     if not rows:
         return
-    con.register("_finding_waits", pd.DataFrame(rows, columns=["finding_key", "exposed", "unexposed"]))
+    con.register(
+        "_finding_waits", pd.DataFrame(rows, columns=["finding_key", "exposed", "unexposed"])
+    )
     con.execute(
         "UPDATE temp.int_finding_counts AS counts SET median_wait_exposed_s = waits.exposed, "
         "median_wait_unexposed_s = waits.unexposed FROM _finding_waits AS waits "
@@ -384,7 +388,9 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
     overlap = con.execute("SELECT * FROM temp.int_finding_overlap").df()
     frame = explained_losses(ranked, overlap)
     _write_friction(con, frame)
-    ids = frame.loc[frame["segment"].isna() & frame["in_default_view"], ["finding_key", "finding_id"]]
+    ids = frame.loc[
+        frame["segment"].isna() & frame["in_default_view"], ["finding_key", "finding_id"]
+    ]
     con.register("_finding_ids", ids)
     con.execute(
         "CREATE OR REPLACE TABLE mining.finding_journeys AS "
