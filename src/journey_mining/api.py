@@ -20,7 +20,8 @@ from pydantic import BaseModel
 from journey_mining.config import SourceConfig, load_pipeline
 from journey_mining.demo import DemoGroundTruth, generate_demo
 from journey_mining.errors import WarehouseError
-from journey_mining.pipeline import RunResult, run_pipeline
+from journey_mining.pipeline import RunResult, report_path, run_pipeline
+from journey_mining.report.build import ReportResult, write_report
 from journey_mining.report.summary import Summary, build_summary
 from journey_mining.resources import resource_dir
 from journey_mining.warehouse import connect, require_tables, table_exists
@@ -28,6 +29,7 @@ from journey_mining.warehouse import connect, require_tables, table_exists
 __all__ = [
     "CONTRACT_TABLES",
     "DemoResult",
+    "ReportResult",
     "RunResult",
     "SourceStatus",
     "demo",
@@ -38,6 +40,7 @@ __all__ = [
     "funnel",
     "journeys",
     "process_map",
+    "report",
     "resource_dir",
     "run",
     "segments",
@@ -73,6 +76,7 @@ CONTRACT_TABLES = (
     "run_sources",
 )
 DEMO_PIPELINE = "demo.yaml"
+DEFAULT_WAREHOUSE = Path("journey-mining-demo/journeys.duckdb")
 
 
 class DemoResult(RunResult):
@@ -342,3 +346,41 @@ def trends(warehouse: str | Path, period: str = "month") -> pd.DataFrame:
 def process_map(warehouse: str | Path) -> pd.DataFrame:
     """The directly-follows edges with frequencies and waiting times."""
     return table(warehouse, "dfg_edges")
+
+
+def report(
+    warehouse: str | Path,
+    out: str | Path = "report.html",
+    title: str | None = None,
+) -> ReportResult:
+    """Write the self-contained HTML report of a warehouse (one file, works offline).
+
+    In a notebook the result displays the report inline.
+
+    Example:
+        >>> jm.report("journey-mining-demo/journeys.duckdb", "report.html").bytes > 0  # doctest: +SKIP
+        True
+    """
+    return write_report(warehouse, out, title=title)
+
+
+def report_targets(
+    pipeline: str | Path | None, warehouse: str | Path | None, out: str | Path | None
+) -> tuple[Path, Path]:
+    """Which warehouse to report on and where to write, from a pipeline and/or explicit paths.
+
+    Without a pipeline: ``warehouse`` (default: the demo's) and ``out`` (default
+    ``report.html``). With one: its warehouse and its ``outputs.report`` (relative to its
+    outputs folder), unless given explicitly.
+
+    Example:
+        >>> report_targets(None, "w.duckdb", None)
+        (PosixPath('w.duckdb'), PosixPath('report.html'))
+    """
+    if pipeline is None:
+        return Path(warehouse or DEFAULT_WAREHOUSE), Path(out or "report.html")
+    config = load_pipeline(pipeline)
+    target_warehouse = Path(warehouse or config.warehouse)
+    if out is not None:
+        return target_warehouse, Path(out)
+    return target_warehouse, report_path(config, target_warehouse) or Path("report.html")

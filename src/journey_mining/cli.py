@@ -6,6 +6,7 @@ Example:
     $ journey-mining demo
     $ journey-mining run pipelines/demo.yaml --data-dir journey-mining-demo/exports
     $ journey-mining summary --warehouse journey-mining-demo/journeys.duckdb --json
+    $ journey-mining report -w journey-mining-demo/journeys.duckdb -o report.html
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def _print_run(result: api.RunResult) -> None:
         f"{result.journeys:,} journeys, {result.variants:,} variants "
         f"({result.variants_aligned:,} aligned now, {result.variants_from_cache:,} from cache)"
     )
+    if result.report:
+        console.print(f"Report: {result.report}")
 
 
 @app.command()
@@ -249,6 +252,33 @@ def findings(
             "yes" if row["in_default_view"] else "no",
         )
     console.print(table)
+
+
+@app.command()
+def report(
+    pipeline: Annotated[
+        Path | None,
+        typer.Argument(help="A pipeline YAML file: its warehouse and outputs.report are used."),
+    ] = None,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option("--warehouse", "-w", help="The DuckDB warehouse file to report on."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The HTML file to write (default: report.html)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+) -> None:
+    """Write the self-contained HTML report: process map, variants, funnel, findings, journey map."""
+    with _clear_errors():
+        target_warehouse, target = api.report_targets(pipeline, warehouse, out)
+        with _status() as say:
+            say("building the report")
+            result = api.report(target_warehouse, target, title=title)
+    console.print(f"Report: {result.path} ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
 @app.command()

@@ -54,3 +54,7 @@ class UnknownActivity(KeyError, ConfigError):
 
 class MiningError(JourneyMiningError):
     """Process discovery or conformance checking failed on the given log or model."""
+
+
+class ReportError(JourneyMiningError):
+    """The HTML report cannot be built or written (layout tool missing, output not writable)."""

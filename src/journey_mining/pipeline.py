@@ -42,6 +42,7 @@ from journey_mining.mining.compare import compare_variants, read_dfg, read_varia
 from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
 from journey_mining.mining.models import ProcessModel
 from journey_mining.ordering import build_journey_events
+from journey_mining.report.build import write_report
 from journey_mining.warehouse import connect, run_sql, run_sql_tests, run_sql_with, table_exists
 
 Progress = Callable[[str], None]
@@ -60,6 +61,7 @@ class RunResult(BaseModel):
     variants_from_cache: int
     discovered_model: str | None
     discovered_with: str | None = None
+    report: str | None = None
 
     @property
     def rows_read(self) -> int:
@@ -411,6 +413,10 @@ def run_pipeline(
         con.close()
         raise
     con.close()
+    report = report_path(pipeline, warehouse_path, outputs_dir)
+    if report is not None and result[0]:
+        say("writing the report")
+        write_report(warehouse_path, report, title=pipeline.outputs.report_title)
     return RunResult(
         run_id=run_id,
         pipeline=pipeline.name,
@@ -422,7 +428,23 @@ def run_pipeline(
         variants_from_cache=result[3],
         discovered_model=str(discovered) if discovered else None,
         discovered_with=discovered_with,
+        report=str(report) if report is not None and result[0] else None,
     )
+
+
+def report_path(
+    pipeline: PipelineConfig, warehouse: Path, outputs_dir: Path | None = None
+) -> Path | None:
+    """Where the run writes its HTML report (``outputs.report``), or None when it writes none.
+
+    Relative to ``outputs_dir`` (the argument, else the pipeline's, else beside the warehouse).
+    """
+    if pipeline.outputs.report is None:
+        return None
+    report = Path(pipeline.outputs.report)
+    if report.is_absolute():
+        return report
+    return Path(outputs_dir or pipeline.outputs_dir or warehouse.parent) / report
 
 
 def _transform(
