@@ -78,7 +78,7 @@ def to_dot(nodes: list[NodeSpec], edges: list[EdgeSpec], rankdir: str = "TB") ->
     """The DOT text of the graph (node ids must be plain identifiers)."""
     lines = [
         "digraph map {",
-        f"  graph [rankdir={rankdir}, nodesep=0.3, ranksep=0.42, splines=spline, "
+        f"  graph [rankdir={rankdir}, nodesep=0.25, ranksep=0.3, splines=spline, "
         "outputorder=edgesfirst];",
         '  node [fixedsize=true, label=""];',
         "  edge [arrowsize=0.6];",

@@ -24,7 +24,7 @@ EDGE_BUDGET = 40  # edges the paths slider shows by default: legible at 30+ acti
 LEVEL_STOPS = 12
 ROUTED = 120  # edges per level dot routes; rarer ones are drawn as plain curves by the page
 NODE_HEIGHT = 40.0
-CHAR_PX = 7.0  # average width of a 12 px sans-serif character
+CHAR_PX = 7.6  # average width of a 13 px sans-serif character
 
 
 def expected_edges(steps: list[list[str]]) -> list[tuple[str, str]]:
