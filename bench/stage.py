@@ -212,6 +212,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     import journey_mining.ordering as ordering_module
     import journey_mining.pipeline as pipeline_module
     from journey_mining.config import load_pipeline
+    from journey_mining.progress import ProgressEvent
 
     warehouse = Path(args.warehouse)
     if args.fresh:
@@ -230,7 +231,8 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         current["since"], current["cpu"] = now, cpu
         timer.stage = name
 
-    def progress(message: str) -> None:
+    def progress(event: ProgressEvent) -> None:
+        message = event.label
         for prefix, name in STAGES:
             if message.startswith(prefix):
                 if timer.stage != name:

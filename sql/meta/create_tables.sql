@@ -26,12 +26,17 @@ CREATE TABLE IF NOT EXISTS mining.runs (
     pipeline VARCHAR NOT NULL,
     started_at TIMESTAMPTZ NOT NULL,
     finished_at TIMESTAMPTZ,
-    status VARCHAR NOT NULL,          -- running | succeeded | failed
+    status VARCHAR NOT NULL,          -- running | succeeded | failed | aborted | refused
     error VARCHAR,
     rows_read BIGINT,
     rows_loaded BIGINT,
-    rows_quarantined BIGINT
+    rows_quarantined BIGINT,
+    last_seen_at TIMESTAMPTZ,         -- aborted runs: when the run was last seen alive
+    warnings VARCHAR[]                -- what the run warned about (stitching), one line each
 );
+-- warehouses written before these columns existed
+ALTER TABLE mining.runs ADD COLUMN IF NOT EXISTS last_seen_at TIMESTAMPTZ;
+ALTER TABLE mining.runs ADD COLUMN IF NOT EXISTS warnings VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS mining.run_sources (
     run_id VARCHAR NOT NULL,

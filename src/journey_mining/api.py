@@ -10,7 +10,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -19,17 +20,24 @@ from pydantic import BaseModel
 
 from journey_mining.config import SourceConfig, load_pipeline
 from journey_mining.demo import DemoGroundTruth, generate_demo
-from journey_mining.errors import WarehouseError
+from journey_mining.errors import UsageError, WarehouseError
+from journey_mining.init import InitResult, init_exports
 from journey_mining.pipeline import RunResult, report_path, run_pipeline
+from journey_mining.progress import ProgressEvent, ProgressSink
 from journey_mining.report.build import ReportResult, write_report
 from journey_mining.report.summary import Summary, build_summary
 from journey_mining.resources import resource_dir
+from journey_mining.run_record import RunRecord, pipeline_warehouse, run_record
 from journey_mining.warehouse import connect, require_tables, table_exists
 
 __all__ = [
     "CONTRACT_TABLES",
+    "WAREHOUSE_ENV",
     "DemoResult",
+    "InitResult",
+    "ProgressEvent",
     "ReportResult",
+    "RunRecord",
     "RunResult",
     "SourceStatus",
     "demo",
@@ -38,11 +46,14 @@ __all__ = [
     "findings",
     "friction",
     "funnel",
+    "init",
     "journeys",
+    "locate_warehouse",
     "process_map",
     "report",
     "resource_dir",
     "run",
+    "run_record",
     "segments",
     "sources",
     "summary",
@@ -76,7 +87,7 @@ CONTRACT_TABLES = (
     "run_sources",
 )
 DEMO_PIPELINE = "demo.yaml"
-DEFAULT_WAREHOUSE = Path("journey-mining-demo/journeys.duckdb")
+WAREHOUSE_ENV = "JOURNEY_MINING_WAREHOUSE"
 
 
 class DemoResult(RunResult):
@@ -91,12 +102,16 @@ def run(
     data_dir: str | Path | None = None,
     warehouse: str | Path | None = None,
     outputs_dir: str | Path | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressSink | None = None,
     memory_limit: str | None = None,
 ) -> RunResult:
     """Run a declared pipeline (YAML file) end to end.
 
     ``memory_limit`` (``"2GB"``) overrides the pipeline's cap on DuckDB's memory.
+    ``progress`` receives ``ProgressEvent`` values (``print`` shows them). One run at a time
+    per warehouse: a second raises ``WarehouseBusy`` naming the run that holds it. The
+    result's ``warnings`` say what a nightly job should alert on (a source that joins no
+    other source, …); ``run_record(result)`` is what ``run --json`` prints.
 
     Example:
         >>> jm.run("pipelines/demo.yaml", data_dir="journey-mining-demo/exports")  # doctest: +SKIP
@@ -116,7 +131,7 @@ def demo(
     out: str | Path = "journey-mining-demo",
     customers: int = 3000,
     seed: int = 7,
-    progress: Callable[[str], None] | None = None,
+    progress: ProgressSink | None = None,
 ) -> DemoResult:
     """Generate the demo company's exports under ``out/exports`` and run the demo pipeline.
 
@@ -129,7 +144,7 @@ def demo(
     root = Path(out)
     exports = root / "exports"
     if progress:
-        progress(f"generating {customers:,} demo customers")
+        progress(ProgressEvent("stage", f"generating {customers:,} demo customers"))
     truth = generate_demo(exports, customers=customers, seed=seed)
     result = run(
         resource_dir("pipelines") / DEMO_PIPELINE,
@@ -139,6 +154,69 @@ def demo(
         progress=progress,
     )
     return DemoResult(**result.model_dump(), exports_dir=str(exports), ground_truth=truth)
+
+
+def locate_warehouse(
+    warehouse: str | Path | None = None,
+    pipeline: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """The warehouse a reading command reads: ``warehouse``, else the pipeline's, else
+    ``$JOURNEY_MINING_WAREHOUSE``; there is no silent default.
+
+    Example:
+        >>> str(locate_warehouse(environ={"JOURNEY_MINING_WAREHOUSE": "/data/j.duckdb"}))
+        '/data/j.duckdb'
+    """
+    if warehouse is not None:
+        return Path(warehouse)
+    if pipeline is not None:
+        return pipeline_warehouse(load_pipeline(pipeline))
+    value = (os.environ if environ is None else environ).get(WAREHOUSE_ENV, "").strip()
+    if value:
+        return Path(value)
+    raise UsageError(
+        "no warehouse named. Fix: pass --warehouse/-w FILE, or --pipeline/-p PIPELINE.yaml "
+        f"(its warehouse), or set {WAREHOUSE_ENV}=FILE."
+    )
+
+
+def init(
+    exports_dir: str | Path,
+    output: str | Path | None = None,
+    force: bool = False,
+    timezone: str | None = None,
+    day_first: bool | None = None,
+) -> InitResult:
+    """Inspect a folder of exports; write a pipeline (and a preset per unknown export).
+
+    Shipped presets are recognised by their columns; every other export gets a preset with
+    the roles detected in its values (time format and zone, event id, identifiers and their
+    kind, activity, owner, rating), each guess commented with what it saw. ``output``
+    defaults to ``pipelines/<folder name>.yaml``; no file is overwritten unless ``force``.
+    ``timezone``: the zone of times written without an offset (default UTC, flagged).
+    ``day_first``: how to read numeric dates whose every day is ≤ 12 (default: like the
+    other exports, else day-first, flagged).
+
+    Example:
+        >>> result = jm.init("exports", "pipelines/acme.yaml")  # doctest: +SKIP
+        >>> result.link_on  # doctest: +SKIP
+        ['email', 'contact_id', 'user_id']
+    """
+    if timezone is not None:
+        _check_timezone(timezone)
+    return init_exports(exports_dir, output, force=force, timezone=timezone, day_first=day_first)
+
+
+def _check_timezone(name: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"time zone {name!r} is unknown. Fix: use an IANA name like Europe/Amsterdam."
+        ) from None
 
 
 class SourceStatus(BaseModel):
@@ -162,7 +240,9 @@ def sources(pipeline: str | Path, warehouse: str | Path | None = None) -> list[S
         ['crm_contacts', 'crm_deal_stages', 'support_tickets', 'product_events']
     """
     config = load_pipeline(pipeline)
-    con = connect(warehouse or config.warehouse, read_only=True)
+    con = connect(
+        pipeline_warehouse(config, Path(warehouse) if warehouse else None), read_only=True
+    )
     try:
         files = (
             {
@@ -272,7 +352,7 @@ def deviations(warehouse: str | Path) -> pd.DataFrame:
 
 
 def funnel(warehouse: str | Path) -> pd.DataFrame:
-    """The funnel along the happy path: reached, dropped, conversion, waits per step."""
+    """The funnel along the happy path: reached (in order), stopped, in progress, conversion, waits."""
     return table(warehouse, "funnel")
 
 
@@ -369,18 +449,18 @@ def report_targets(
 ) -> tuple[Path, Path]:
     """Which warehouse to report on and where to write, from a pipeline and/or explicit paths.
 
-    Without a pipeline: ``warehouse`` (default: the demo's) and ``out`` (default
-    ``report.html``). With one: its warehouse and its ``outputs.report`` (relative to its
-    outputs folder), unless given explicitly.
+    The warehouse as every reading command finds it (:func:`locate_warehouse`); the output is
+    ``out``, else the pipeline's ``outputs.report``, else ``report.html``.
 
     Example:
         >>> report_targets(None, "w.duckdb", None)
         (PosixPath('w.duckdb'), PosixPath('report.html'))
     """
-    if pipeline is None:
-        return Path(warehouse or DEFAULT_WAREHOUSE), Path(out or "report.html")
-    config = load_pipeline(pipeline)
-    target_warehouse = Path(warehouse or config.warehouse)
+    target_warehouse = locate_warehouse(warehouse, pipeline)
     if out is not None:
         return target_warehouse, Path(out)
-    return target_warehouse, report_path(config, target_warehouse) or Path("report.html")
+    if pipeline is not None:
+        chosen = report_path(load_pipeline(pipeline), target_warehouse)
+        if chosen is not None:
+            return target_warehouse, chosen
+    return target_warehouse, Path("report.html")

@@ -1,6 +1,8 @@
 """The command line: parse options, call ``journey_mining.api``, render. Nothing else.
 
-Library errors become one line on stderr and a non-zero exit.
+Library errors become one line on stderr and an exit code a scheduler can act on
+(``ExitCode``, documented in docs/nightly.md): 0 ok, 1 failed, 2 bad usage or config,
+3 ran with warnings under ``--strict``, 4 refused because another run holds the warehouse.
 
 Example:
     $ journey-mining demo
@@ -12,11 +14,14 @@ Example:
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import IntEnum
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -25,7 +30,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from journey_mining import api
-from journey_mining.errors import JourneyMiningError
+from journey_mining.errors import (
+    ConfigError,
+    JourneyMiningError,
+    UsageError,
+    WarehouseBusy,
+)
+from journey_mining.init.show import render_init
+from journey_mining.report.bars import ProgressBars
 from journey_mining.report.terminal import render_summary
 
 app = typer.Typer(
@@ -38,29 +50,91 @@ app = typer.Typer(
 console = Console(width=None if sys.stdout.isatty() else 132)
 errors = Console(stderr=True)
 
-DEFAULT_WAREHOUSE = Path("journey-mining-demo/journeys.duckdb")
+
+class ExitCode(IntEnum):
+    """What the process's exit status tells a scheduler (cron, systemd, Airflow)."""
+
+    OK = 0  # done; no warning (or warnings without --strict)
+    FAILED = 1  # the run (or command) failed: a source unreadable, a crash; see stderr
+    USAGE = 2  # bad usage or config: a typo in the pipeline, an unknown option; fix, rerun
+    WARNINGS = 3  # ran to the end with warnings, and --strict was given
+    BUSY = 4  # refused: another run holds the warehouse; try again later
+
+
 WarehouseOption = Annotated[
-    Path, typer.Option("--warehouse", "-w", help="The DuckDB warehouse file to read.")
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        "-w",
+        help=f"The DuckDB warehouse file to read (default: the pipeline's, or ${api.WAREHOUSE_ENV}).",
+    ),
 ]
+PipelineOption = Annotated[
+    Path | None,
+    typer.Option("--pipeline", "-p", help="Read the warehouse this pipeline writes."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option("--strict", help="Exit 3 when the run warns (a source that joins no other)."),
+]
+
+
+def _exit_code(err: JourneyMiningError) -> ExitCode:
+    if isinstance(err, WarehouseBusy):
+        return ExitCode.BUSY
+    if isinstance(err, ConfigError | UsageError):
+        return ExitCode.USAGE
+    return ExitCode.FAILED
 
 
 @contextmanager
 def _clear_errors() -> Iterator[None]:
-    """Turn a library error into one clear line and exit code 1."""
+    """Turn a library error into one clear line and its exit code."""
     try:
         yield
     except JourneyMiningError as err:
-        errors.print(f"[red]error:[/] {err}", markup=True, highlight=False, soft_wrap=True)
-        raise typer.Exit(code=1) from None
+        errors.print(f"[red]error:[/] {escape(str(err))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=_exit_code(err)) from None
+
+
+def _terminate(signum: int, frame: FrameType | None) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 @contextmanager
-def _status() -> Iterator[Callable[[str], None]]:
-    if not sys.stderr.isatty():
-        yield lambda _message: None
+def _stoppable() -> Iterator[None]:
+    """SIGTERM (systemd stop, a scheduler's timeout) ends the run as Ctrl-C does: recorded aborted."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
         return
-    with errors.status("starting") as status:
-        yield lambda message: status.update(message)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _warehouse(warehouse: Path | None, pipeline: Path | None) -> Path:
+    with _clear_errors():
+        return api.locate_warehouse(warehouse, pipeline)
+
+
+def _finish_run(result: api.RunResult, json_output: bool, strict: bool) -> None:
+    """Print the JSON record (``--json``), the warnings on stderr; exit 3 on warnings if strict."""
+    if json_output:  # one line when written to a file or pipe (JSON lines), indented on a terminal
+        indent = 2 if sys.stdout.isatty() else None
+        print(api.run_record(result).model_dump_json(indent=indent))
+    for warning in result.warnings:
+        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    if strict and result.warnings:
+        errors.print(
+            f"[red]--strict:[/] the run finished with {len(result.warnings)} warning(s); "
+            f"exit {int(ExitCode.WARNINGS)}.",
+            highlight=False,
+        )
+        raise typer.Exit(code=ExitCode.WARNINGS)
 
 
 def _print_run(result: api.RunResult) -> None:
@@ -95,18 +169,22 @@ def demo(
         int, typer.Option(min=1, help="How many demo customers to generate.")
     ] = 3000,
     seed: Annotated[int, typer.Option(help="Random seed of the generator.")] = 7,
+    json_output: JsonOption = False,
+    strict: StrictOption = False,
 ) -> None:
     """Generate the demo company's exports, run the demo pipeline on them, print the summary."""
-    with _clear_errors(), _status() as say:
-        result = api.demo(out, customers=customers, seed=seed, progress=say)
-    _print_run(result)
-    with _clear_errors():
-        render_summary(api.summary(result.warehouse), console)
-    console.print(
-        f"\nExports: {result.exports_dir}\nWarehouse: {result.warehouse} (schema mining)\n"
-        f"Discovered model: {result.discovered_model} ({result.discovered_with})\n"
-        f"Next: journey-mining variants -w {result.warehouse}"
-    )
+    with _clear_errors(), _stoppable(), ProgressBars(errors) as bars:
+        result = api.demo(out, customers=customers, seed=seed, progress=bars)
+    if not json_output:
+        _print_run(result)
+        with _clear_errors():
+            render_summary(api.summary(result.warehouse), console)
+        console.print(
+            f"\nExports: {result.exports_dir}\nWarehouse: {result.warehouse} (schema mining)\n"
+            f"Discovered model: {result.discovered_model} ({result.discovered_with})\n"
+            f"Next: journey-mining variants -w {result.warehouse}"
+        )
+    _finish_run(result, json_output, strict)
 
 
 @app.command()
@@ -129,38 +207,81 @@ def run(
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the run table.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the run record as JSON (nothing else on stdout).")
+    ] = False,
+    strict: StrictOption = False,
 ) -> None:
-    """Run a declared pipeline: ingest → stitch → journeys → mine → compare → write tables."""
-    with _clear_errors(), _status() as say:
+    """Run a declared pipeline: ingest → stitch → journeys → mine → compare → write tables.
+
+    Exit codes: 0 ok, 1 failed, 2 bad usage or config, 3 warnings under --strict,
+    4 refused because another run holds the warehouse.
+    """
+    with _clear_errors(), _stoppable(), ProgressBars(errors) as bars:
         result = api.run(
             pipeline,
             data_dir=data_dir,
             warehouse=warehouse,
             outputs_dir=outputs_dir,
-            progress=say,
+            progress=bars,
             memory_limit=memory_limit,
         )
-    _print_run(result)
-    if not quiet:
-        with _clear_errors():
-            render_summary(api.summary(result.warehouse), console)
+    if not json_output:
+        _print_run(result)
+        if not quiet:
+            with _clear_errors():
+                render_summary(api.summary(result.warehouse), console)
+    _finish_run(result, json_output, strict)
+
+
+@app.command()
+def init(
+    exports_dir: Annotated[Path, typer.Argument(help="The folder holding the exports.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="The pipeline to write (default: pipelines/<folder>.yaml)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
+    timezone: Annotated[
+        str | None, typer.Option(help="Zone of times written without an offset (default UTC).")
+    ] = None,
+    day_first: Annotated[
+        bool | None,
+        typer.Option(
+            "--day-first/--month-first",
+            help="How to read numeric dates whose days are all ≤ 12 (default: as the other exports).",
+        ),
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Inspect a folder of exports and write a pipeline for them (and a preset per unknown export)."""
+    with _clear_errors():
+        result = api.init(exports_dir, output, force=force, timezone=timezone, day_first=day_first)
+    if json_output:
+        print(result.model_dump_json(indent=2))
+        return
+    render_init(result, console)
+    for warning in result.warnings:
+        errors.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def variants(
-    warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
+    warehouse: WarehouseOption = None,
+    pipeline: PipelineOption = None,
     top: Annotated[int, typer.Option(min=1, help="How many variants to show.")] = 20,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print JSON instead of a table.")
-    ] = False,
+    json_output: JsonOption = False,
 ) -> None:
     """List the discovered variants, most frequent first."""
+    path = _warehouse(warehouse, pipeline)
     with _clear_errors():
-        frame = api.variants(warehouse, top=top)
+        frame = api.variants(path, top=top)
     if json_output:
         console.print_json(frame.to_json(orient="records", date_format="iso"))
         return
-    table = Table(title=f"Variants in {warehouse}", title_justify="left")
+    table = Table(title=f"Variants in {escape(str(path))}", title_justify="left")
     for column in ("#", "journeys", "share", "cum.", "fitness", "fits path", "activities"):
         table.add_column(column, justify="left" if column == "activities" else "right")
     for row in frame.to_dict("records"):
@@ -179,15 +300,15 @@ def variants(
 
 @app.command()
 def summary(
-    warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print JSON instead of tables.")
-    ] = False,
+    warehouse: WarehouseOption = None,
+    pipeline: PipelineOption = None,
+    json_output: JsonOption = False,
     top: Annotated[int, typer.Option(min=1, help="Rows per section.")] = 10,
 ) -> None:
-    """Summarise a warehouse: journeys, variants, conformance, deviations, funnel, friction."""
+    """Summarise a warehouse: journeys, variants, conformance, deviations, funnel, friction, stitching."""
+    path = _warehouse(warehouse, pipeline)
     with _clear_errors():
-        result = api.summary(warehouse, top=top)
+        result = api.summary(path, top=top)
     if json_output:
         print(json.dumps(result.model_dump(mode="json"), indent=2))
         return
@@ -196,7 +317,8 @@ def summary(
 
 @app.command()
 def findings(
-    warehouse: WarehouseOption = DEFAULT_WAREHOUSE,
+    warehouse: WarehouseOption = None,
+    pipeline: PipelineOption = None,
     all_findings: Annotated[
         bool, typer.Option("--all", help="Every finding, tested or not, not only the default view.")
     ] = False,
@@ -210,12 +332,13 @@ def findings(
     ] = False,
 ) -> None:
     """List the findings: what differs about journeys that do not reach the goal (docs/findings.md)."""
+    path = _warehouse(warehouse, pipeline)
     with _clear_errors():
-        frame = api.findings(warehouse, all_findings=all_findings, segment=segment)
+        frame = api.findings(path, all_findings=all_findings, segment=segment)
     if json_output:
         print(frame.head(top).to_json(orient="records", date_format="iso"))
         return
-    table = Table(title=f"Findings in {warehouse}", title_justify="left")
+    table = Table(title=f"Findings in {escape(str(path))}", title_justify="left")
     columns = (
         "#",
         "segment",
@@ -256,14 +379,15 @@ def findings(
 
 @app.command()
 def report(
-    pipeline: Annotated[
+    pipeline_file: Annotated[
         Path | None,
-        typer.Argument(help="A pipeline YAML file: its warehouse and outputs.report are used."),
+        typer.Argument(
+            metavar="[PIPELINE]",
+            help="A pipeline YAML file: its warehouse, and its outputs.report as the output.",
+        ),
     ] = None,
-    warehouse: Annotated[
-        Path | None,
-        typer.Option("--warehouse", "-w", help="The DuckDB warehouse file to report on."),
-    ] = None,
+    warehouse: WarehouseOption = None,
+    pipeline: PipelineOption = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="The HTML file to write (default: report.html)."),
@@ -272,13 +396,11 @@ def report(
 ) -> None:
     """Write the self-contained HTML report: process map, variants, funnel, findings, journey map."""
     with _clear_errors():
-        target_warehouse, target = api.report_targets(pipeline, warehouse, out)
-        with _status() as say:
-            say("building the report")
-            result = api.report(target_warehouse, target, title=title)
+        target_warehouse, target = api.report_targets(pipeline_file or pipeline, warehouse, out)
+        result = api.report(target_warehouse, target, title=title)
     console.print(f"Report: {result.path} ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
 
 
 @app.command()
@@ -288,9 +410,7 @@ def sources(
         Path | None,
         typer.Option("--warehouse", "-w", help="DuckDB file (default: the pipeline's)."),
     ] = None,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print JSON instead of a table.")
-    ] = False,
+    json_output: JsonOption = False,
 ) -> None:
     """List the pipeline's sources with their last load: rows, quarantined, cursor, when."""
     with _clear_errors():
@@ -298,7 +418,7 @@ def sources(
     if json_output:
         print(json.dumps([s.model_dump(mode="json") for s in statuses], indent=2))
         return
-    table = Table(title=f"Sources of {pipeline}", title_justify="left")
+    table = Table(title=f"Sources of {escape(str(pipeline))}", title_justify="left")
     for column in (
         "source",
         "preset",

@@ -267,12 +267,24 @@ class ActivityMapping(_Strict):
 
 
 class IdentityConfig(_Strict):
-    """Which identifier kinds join one customer's records across systems."""
+    """Which identifier kinds join one customer's records across systems.
+
+    An identifier value seen on rows with more than ``shared_identifier_limit`` distinct
+    values of another linking kind (a shared inbox, a test account) is *shared*: reported
+    in ``mining.shared_identifiers`` and, unless ``link_shared_identifiers``, not used as a
+    link. Kinds in ``many_per_customer`` (device ids) are not counted against a value. A
+    source whose journeys join another source's less than ``join_warning_ratio`` times as
+    often as the other sources' do (or never) gets a warning (see ``mining.stitching``).
+    """
 
     link_on: tuple[str, ...] = ("email", "crm_contact_id", "product_user_id")
     normalise_email: tuple[str, ...] = ("email",)
+    shared_identifier_limit: int = Field(default=20, ge=1)
+    link_shared_identifiers: bool = False
+    many_per_customer: tuple[str, ...] = ()
+    join_warning_ratio: float = Field(default=0.25, ge=0.0, le=1.0)
 
-    @field_validator("link_on", "normalise_email")
+    @field_validator("link_on", "normalise_email", "many_per_customer")
     @classmethod
     def _check_kinds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(check_name(v, "identifier kind") for v in value)

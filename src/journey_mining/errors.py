@@ -58,3 +58,15 @@ class MiningError(JourneyMiningError):
 
 class ReportError(JourneyMiningError):
     """The HTML report cannot be built or written (layout tool missing, output not writable)."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another run holds the warehouse: this one is refused (CLI exit code 4)."""
+
+
+class UsageError(ValueError, JourneyMiningError):
+    """A command was called in a way it cannot work: no warehouse named, a file in the way."""
+
+
+class OutputExists(FileExistsError, UsageError):
+    """A file the command would write exists already (pass ``--force`` to replace it)."""

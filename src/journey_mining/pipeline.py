@@ -11,14 +11,12 @@ Example:
 
 from __future__ import annotations
 
-import secrets
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-from pydantic import BaseModel
 
 from journey_mining.analytics.findings import build_findings
 from journey_mining.config import (
@@ -33,67 +31,33 @@ from journey_mining.connectors.compile import (
     compile_source,
     quote_literal,
 )
-from journey_mining.connectors.files import SourceLoad, load_file_source
-from journey_mining.connectors.sql import load_sql_source
+from journey_mining.connectors.files import SourceLoad
 from journey_mining.errors import ConfigError, JourneyMiningError
 from journey_mining.happy_path import HappyPath, load_happy_path, parse_duration
-from journey_mining.identity import stitch_identities
+from journey_mining.identity import stitch_identities, write_stitching
+from journey_mining.loading import load_sources
 from journey_mining.mining.compare import compare_variants, read_dfg, read_variant_log
 from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, happy_path_model
 from journey_mining.mining.models import ProcessModel
 from journey_mining.ordering import build_journey_events
+from journey_mining.progress import ProgressEvent, ProgressSink, ignore
 from journey_mining.report.build import write_report
+from journey_mining.report.stitching import read_stitching
+from journey_mining.run_record import (
+    RunResult,
+    conformance,
+    end_badly,
+    new_run_id,
+    pipeline_warehouse,
+    record_run_end,
+    record_run_start,
+)
+from journey_mining.runs import hold_warehouse
 from journey_mining.warehouse import connect, run_sql, run_sql_tests, run_sql_with, table_exists
 
-Progress = Callable[[str], None]
+__all__ = ["RunResult", "new_run_id", "pipeline_warehouse", "run_pipeline"]
 
-
-class RunResult(BaseModel):
-    """What one pipeline run did."""
-
-    run_id: str
-    pipeline: str
-    warehouse: str
-    sources: list[SourceLoad]
-    journeys: int
-    variants: int
-    variants_aligned: int
-    variants_from_cache: int
-    discovered_model: str | None
-    discovered_with: str | None = None
-    report: str | None = None
-
-    @property
-    def rows_read(self) -> int:
-        """Rows read from files loaded in this run, all sources."""
-        return sum(s.rows_read for s in self.sources)
-
-    @property
-    def rows_loaded(self) -> int:
-        """Rows loaded into raw tables in this run, all sources."""
-        return sum(s.rows_loaded for s in self.sources)
-
-    @property
-    def rows_quarantined(self) -> int:
-        """Rows sent to quarantine in this run, all sources."""
-        return sum(s.rows_quarantined for s in self.sources)
-
-
-def new_run_id() -> str:
-    """A unique run id that sorts in start order, such as ``20261122T101500.123456Z-3f9a``.
-
-    Microseconds keep two runs started in the same second in order: SQL sources keep the
-    row of their latest load by this order.
-    """
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ") + "-" + secrets.token_hex(2)
-
-
-def _file_progress(say: Progress, source: str) -> Progress:
-    return lambda file: say(f"loading {source}: {file}")
-
-
-def _batch_progress(say: Progress, source: str) -> Callable[[int], None]:
-    return lambda rows: say(f"loading {source}: {rows:,} rows")
+Progress = Callable[[str], None]  # what a transform stage calls with its name
 
 
 def _happy_path(
@@ -290,62 +254,23 @@ def _stage_sources(
     return "\n    UNION ALL\n    ".join(rows)
 
 
-def _record_run_start(
-    con: duckdb.DuckDBPyConnection, run_id: str, pipeline: PipelineConfig
-) -> None:
-    run_sql(con, "meta/create_tables.sql")
-    con.execute(
-        "INSERT INTO mining.runs (run_id, pipeline, started_at, status) VALUES (?, ?, now(), 'running')",
-        [run_id, pipeline.name],
-    )
-
-
-def _record_run_end(
-    con: duckdb.DuckDBPyConnection, run_id: str, loads: list[SourceLoad], error: str | None
-) -> None:
-    for load in loads:
-        con.execute(
-            "INSERT INTO mining.run_sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                load.source,
-                sum(f.status != "skipped" for f in load.files),
-                sum(f.status == "skipped" for f in load.files),
-                load.rows_read,
-                load.rows_loaded,
-                load.rows_quarantined,
-            ],
-        )
-    con.execute(
-        "UPDATE mining.runs SET finished_at = now(), status = ?, error = ?, rows_read = ?, "
-        "rows_loaded = ?, rows_quarantined = ? WHERE run_id = ?",
-        [
-            "failed" if error else "succeeded",
-            error,
-            sum(s.rows_read for s in loads),
-            sum(s.rows_loaded for s in loads),
-            sum(s.rows_quarantined for s in loads),
-            run_id,
-        ],
-    )
-
-
 def run_pipeline(
     pipeline: PipelineConfig,
     data_dir: Path | None = None,
     warehouse: Path | None = None,
     outputs_dir: Path | None = None,
-    progress: Progress | None = None,
+    progress: ProgressSink | None = None,
     memory_limit: str | None = None,
 ) -> RunResult:
-    """Run ``pipeline`` end to end and return what it did (see the module doc).
+    r"""Run ``pipeline`` end to end and return what it did (see the module doc).
 
     ``memory_limit`` (or the pipeline's ``memory_limit``), such as ``2GB``, caps DuckDB's
-    memory; beyond it DuckDB spills to a temporary folder beside the warehouse.
+    memory; beyond it DuckDB spills to a temporary folder beside the warehouse. One run at
+    a time per warehouse: a second is refused with ``WarehouseBusy`` naming the first.
+    ``progress`` receives ``ProgressEvent`` values (``print`` works).
     """
-    say = progress or (lambda _message: None)
     data_root = Path(data_dir or pipeline.data_dir)
-    warehouse_path = Path(warehouse or pipeline.warehouse)
+    warehouse_path = pipeline_warehouse(pipeline, warehouse)
     happy_path, model, goal = _happy_path(pipeline)
     compiled = {
         s.name: compile_source(
@@ -358,65 +283,61 @@ def run_pipeline(
         for s in pipeline.sources
     }
     limit = memory_limit or pipeline.memory_limit
-    con = connect(warehouse_path, memory_limit=check_memory_limit(limit) if limit else None)
+    checked_limit = check_memory_limit(limit) if limit else None
     run_id = new_run_id()
-    loads: list[SourceLoad] = []
-    try:
-        _record_run_start(con, run_id, pipeline)
-        for source in pipeline.sources:
-            say(f"loading {source.name}")
-            preset = resolve_preset(source)
-            if source.sql is not None:
-                loads.append(
-                    load_sql_source(
-                        con,
-                        source,
-                        preset,
-                        compiled[source.name],
-                        run_id,
-                        on_batch=_batch_progress(say, source.name),
-                        base_dir=pipeline.base_dir,
-                    )
-                )
-            else:
-                loads.append(
-                    load_file_source(
-                        con,
-                        source,
-                        preset,
-                        compiled[source.name],
-                        data_root,
-                        run_id,
-                        on_file=_file_progress(say, source.name),
-                    )
-                )
-        result = _transform(con, pipeline, compiled, happy_path, model, goal, say)
-        outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
-        discovered = discovered_with = None
-        if result[0]:
-            say("discovering the process model")
-            outputs.mkdir(parents=True, exist_ok=True)
-            discovered = outputs / "discovered_model.bpmn"
-            discovered_with = discover_model_bpmn(
-                read_variant_log(con),
-                discovered,
-                noise_threshold=pipeline.discovery_noise,
-                dfg=read_dfg(con),
+    clock = time.monotonic()
+    with hold_warehouse(warehouse_path, run_id, pipeline.name) as lock:
+        user = progress or ignore
+
+        def report(event: ProgressEvent) -> None:
+            lock.heartbeat()
+            user(event)
+
+        con = connect(warehouse_path, memory_limit=checked_limit)
+        loads: list[SourceLoad] = []
+        try:
+            record_run_start(con, lock, pipeline)
+            loads = load_sources(con, pipeline, compiled, data_root, run_id, report)
+            result = _transform(
+                con,
+                pipeline,
+                compiled,
+                happy_path,
+                model,
+                goal,
+                lambda stage: report(ProgressEvent("stage", stage)),
+                report,
             )
-        _record_run_end(con, run_id, loads, None)
-    except JourneyMiningError as err:
-        _record_run_end(con, run_id, loads, str(err))
+            outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
+            discovered = discovered_with = None
+            if result[0]:
+                report(ProgressEvent("stage", "discovering the process model"))
+                outputs.mkdir(parents=True, exist_ok=True)
+                discovered = outputs / "discovered_model.bpmn"
+                discovered_with = discover_model_bpmn(
+                    read_variant_log(con),
+                    discovered,
+                    noise_threshold=pipeline.discovery_noise,
+                    dfg=read_dfg(con),
+                )
+            stitching, shared = read_stitching(con)
+            warnings = [line.warning for line in stitching if line.warning]
+            checked = conformance(con)
+            started_at, finished_at = record_run_end(con, run_id, loads, None, warnings=warnings)
+        except JourneyMiningError as err:
+            end_badly(con, run_id, loads, str(err), "failed")
+            raise
+        except Exception as err:
+            end_badly(con, run_id, loads, f"{type(err).__name__}: {err}", "failed")
+            raise
+        except BaseException as err:  # Ctrl-C, SIGTERM turned into SystemExit by the CLI
+            end_badly(con, run_id, loads, f"interrupted ({type(err).__name__})", "aborted")
+            raise
         con.close()
-        raise
-    except Exception as err:
-        _record_run_end(con, run_id, loads, f"{type(err).__name__}: {err}")
-        con.close()
-        raise
-    con.close()
-    report = report_path(pipeline, warehouse_path, outputs_dir)
-    if report is not None and result[0]:
-        say("writing the report")
-        write_report(warehouse_path, report, title=pipeline.outputs.report_title)
+    report_file = report_path(pipeline, warehouse_path, outputs_dir)
+    if report_file is not None and result[0]:
+        (progress or ignore)(ProgressEvent("stage", "writing the report"))
+        write_report(warehouse_path, report_file, title=pipeline.outputs.report_title)
     return RunResult(
         run_id=run_id,
         pipeline=pipeline.name,
@@ -428,7 +349,14 @@ def run_pipeline(
         variants_from_cache=result[3],
         discovered_model=str(discovered) if discovered else None,
         discovered_with=discovered_with,
-        report=str(report) if report is not None and result[0] else None,
+        started_at=started_at,
+        finished_at=finished_at,
+        duration_s=round(time.monotonic() - clock, 3),
+        conformance=checked,
+        warnings=warnings,
+        stitching=stitching,
+        shared_identifiers=shared,
+        report=str(report_file) if report_file is not None and result[0] else None,
     )
 
 
@@ -455,6 +383,7 @@ def _transform(
     model: ProcessModel | None,
     goal: str,
     say: Progress,
+    report: ProgressSink = ignore,
 ) -> tuple[int, int, int, int]:
     """Rebuild staging, identities, journeys and every mart in one transaction."""
     con.execute("BEGIN TRANSACTION")
@@ -464,9 +393,10 @@ def _transform(
         union = _stage_sources(con, pipeline, compiled)
         run_sql(con, "intermediate/int_rows.sql", staging_union=union)
         say("stitching identities")
-        stitch_identities(con)
+        stitch_identities(con, pipeline.identity)
         say("ordering journeys")
         build_journey_events(con)
+        write_stitching(con, pipeline.identity)
         con.execute("DROP TABLE temp.int_rows")
         say("mining variants and the process map")
         run_sql(con, "meta/macros.sql")
@@ -475,7 +405,7 @@ def _transform(
         aligned = cached = 0
         if model is not None:
             say("aligning variants with the happy path")
-            aligned, cached = compare_variants(con, model)
+            aligned, cached = compare_variants(con, model, progress=_aligning(report))
         else:
             con.execute(
                 "CREATE OR REPLACE TEMP TABLE int_variant_alignments "
@@ -517,3 +447,9 @@ def _transform(
         con.execute("ROLLBACK")
         raise
     return int(counts[0]), int(counts[1]), aligned, cached
+
+
+def _aligning(report: ProgressSink) -> Callable[[int, int], None]:
+    return lambda done, total: report(
+        ProgressEvent("align", "aligning variants", done=done, total=total, unit="variants")
+    )

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import duckdb
 
-from journey_mining.errors import SqlTestFailed, WarehouseError
+from journey_mining.errors import SqlTestFailed, WarehouseBusy, WarehouseError
 from journey_mining.resources import resource_dir, sql_file
+from journey_mining.runs import current_holder
 
 SCHEMAS = ("raw", "meta", "staging", "mining")
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
@@ -41,6 +42,8 @@ def connect(
     try:
         con = duckdb.connect(target, read_only=read_only)
     except duckdb.IOException as err:
+        if "lock" in str(err).lower():
+            raise _busy(Path(target), str(err)) from None
         raise WarehouseError(
             f"cannot open warehouse {target!r}: {err}. Fix: close other programs using it."
         ) from None
@@ -51,6 +54,22 @@ def connect(
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     return con
+
+
+def _busy(path: Path, message: str) -> WarehouseBusy:
+    """The one line for a warehouse another process holds: the run writing it, or the program."""
+    holder = current_holder(path)
+    if holder is not None:
+        return WarehouseBusy(
+            f"warehouse {str(path)!r} is busy: {holder.describe()} is writing it. "
+            "Fix: wait for it to finish, then try again."
+        )
+    program = re.search(r"held in (.+?) \(PID (\d+)\)", message)
+    who = f"{program.group(1)} (pid {program.group(2)})" if program else "another program"
+    return WarehouseBusy(
+        f"warehouse {str(path)!r} is held by {who}. Fix: close its connection (a notebook, "
+        "another shell), then try again."
+    )
 
 
 def render_sql(template: str, **values: str) -> str:

@@ -154,6 +154,52 @@ SAMPLE_CASES = [
         {1: "2016-01-12 23:00:00.000"},  # date only: midnight in Amsterdam (CET)
     ),
 ]
+SAMPLE_CASES += [
+    Sample(
+        "generic_events",
+        "generic/events.csv",
+        (7, 4, 3),
+        [
+            (5, "missing identifier (none of email, user_id)"),
+            (6, "missing activity value"),
+            (
+                7,
+                "unparseable timestamp in 'timestamp': '04/02/2025 12:00' (expected format iso)",
+            ),
+        ],
+        # Z, an offset, naive (UTC) and milliseconds
+        {
+            1: "2025-01-31 14:05:00.000",
+            2: "2025-01-31 14:05:00.000",
+            3: "2025-02-03 09:00:00.000",
+            4: "2025-02-03 10:00:00.500",
+        },
+    ),
+    Sample(
+        "event_log_csv",
+        "event_log/running_example.csv",
+        (7, 5, 2),
+        [
+            (6, "missing identifier (none of case:concept:name)"),
+            (7, "missing timestamp 'time:timestamp'"),
+        ],
+        {1: "2010-12-30 13:32:00.000", 4: "2010-12-30 10:02:00.000"},
+    ),
+    Sample(
+        "xes_lifecycle_event_log",
+        "xes/bpic_lifecycle.xes",
+        (6, 5, 1),
+        [(6, "missing timestamp 'time:timestamp'")],
+        {1: "2011-09-30 22:38:44.546", 3: "2011-09-30 22:41:07.000"},
+    ),
+    Sample(
+        "xes_event_log",
+        "xes/simple_log.xes",
+        (4, 3, 1),
+        [(4, "missing timestamp 'time:timestamp'")],
+        {1: "2025-01-31 13:05:00.000", 3: "2025-02-02 10:00:00.000"},
+    ),
+]
 BY_PRESET = {case.preset: case for case in SAMPLE_CASES}
 
 
@@ -364,6 +410,26 @@ def test_google_analytics_visitor_ids_stay_exact_text(loaded: Callable[[str], Lo
     # leading zero kept; 9242525754496359228 is above the largest 64-bit integer
     assert run.journey("ga_visitor_id", "0352818419931900701") == ["PAGE:0", "PAGE:2", "EVENT:3"]
     assert run.journey("ga_visitor_id", "9242525754496359228") == ["PAGE:0"]
+
+
+def test_generic_events_link_an_email_and_a_user_id_named_on_one_row(
+    loaded: Callable[[str], Loaded],
+) -> None:
+    run = loaded("generic_events")
+    # Ann@Acme.com (lower-cased) and u-42 on row 2 make rows 1-3 one customer
+    assert run.journey("product_user_id", "u-42") == ["Signed Up", "Logged In", "Report Created"]
+    assert run.journey("email", "bo@acme.com") == ["Signed Up"]
+
+
+def test_xes_lifecycle_transitions_are_part_of_the_activity(
+    loaded: Callable[[str], Loaded],
+) -> None:
+    run = loaded("xes_lifecycle_event_log")
+    assert run.journey("case_id", "A1") == [
+        "A_SUBMITTED+complete",
+        "W_Afhandelen leads+start",
+        "W_Afhandelen leads+complete",
+    ]
 
 
 def test_bpi2016_latin1_text_is_decoded(loaded: Callable[[str], Loaded]) -> None:

@@ -90,7 +90,7 @@ def test_unknown_pipeline_key_is_named(tmp_path: Path) -> None:
     pipeline = tmp_path / "p.yaml"
     pipeline.write_text("name: x\nsorces: []\n", encoding="utf-8")
     result = runner.invoke(app, ["run", str(pipeline)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad config
     assert "unknown key 'sorces'; fix: did you mean 'sources'?" in result.output
 
 
@@ -101,7 +101,7 @@ def test_unknown_preset_lists_the_known_ones(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = runner.invoke(app, ["run", str(pipeline)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad config
     assert "unknown connector preset 'hubspot_contactz'" in result.output
     assert "hubspot_contacts" in result.output
 
@@ -113,7 +113,7 @@ def test_unsafe_source_name_is_refused_before_sql(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = runner.invoke(app, ["run", str(pipeline)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad config
     assert "source name 'a; drop table x' is not allowed" in result.output
 
 

@@ -87,5 +87,5 @@ def test_unknown_outputs_key_is_named(tmp_path: Path) -> None:
         )
     )
     result = runner.invoke(app, ["report", str(pipeline)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a declaration error: the CLI's usage exit code
     assert "reprot" in result.output

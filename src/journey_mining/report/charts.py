@@ -26,7 +26,11 @@ from journey_mining.report.queries import Row
 _models: Any = bokeh.models
 _plotting: Any = bokeh.plotting
 _embed: Any = bokeh.embed
-ColumnDataSource, CustomJS, HoverTool = _models.ColumnDataSource, _models.CustomJS, _models.HoverTool
+ColumnDataSource, CustomJS, HoverTool = (
+    _models.ColumnDataSource,
+    _models.CustomJS,
+    _models.HoverTool,
+)
 Range1d, TapTool, Whisker = _models.Range1d, _models.TapTool, _models.Whisker
 figure = _plotting.figure
 

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
+from journey_mining.report.stitching import SharedIdentifierLine, StitchingLine, read_stitching
 from journey_mining.warehouse import require_tables
 
 COVERAGE_TARGET = 0.8
@@ -141,6 +142,9 @@ class Summary(BaseModel):
     segments: list[SegmentLine]
     trends: list[TrendLine]
     quarantine: list[QuarantineLine]
+    stitching: list[StitchingLine] = []
+    shared_identifiers: list[SharedIdentifierLine] = []
+    warnings: list[str] = []
 
 
 def _rows(
@@ -189,7 +193,11 @@ def build_summary(con: duckdb.DuckDBPyConnection, top: int = 10) -> Summary:
     head = con.execute(_HEAD, [COVERAGE_TARGET]).fetchone()
     assert head is not None
     limit = int(top)
+    stitching, shared = read_stitching(con, top=top)
     return Summary(
+        stitching=stitching,
+        shared_identifiers=shared,
+        warnings=[line.warning for line in stitching if line.warning],
         run_id=head[8],
         journeys=int(head[0]),
         events=int(head[1]),

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from journey_mining.report.stitching import render_stitching
 from journey_mining.report.summary import FindingLine, Summary
 
 
@@ -226,6 +227,7 @@ def render_summary(summary: Summary, console: Console) -> None:
     _findings(summary, console)
     _segments(summary, console)
     _trends(summary, console)
+    render_stitching(summary.stitching, summary.shared_identifiers, console)
     if summary.quarantine:
         total = sum(q.n_rows for q in summary.quarantine)
         console.print(f"[yellow]{total} row(s) in quarantine[/] (table mining.quarantine):")
