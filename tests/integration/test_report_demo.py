@@ -298,4 +298,4 @@ def test_map_views_overlay_and_variant_highlight(
         target.parent.mkdir(parents=True, exist_ok=True)
         browser.screenshot(shots / "readme.png", "#map-section")
         image = Image.open(shots / "readme.png").convert("RGB")
-        image.quantize(colors=96, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+        image.quantize(colors=192, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
