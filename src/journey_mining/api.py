@@ -22,9 +22,9 @@ from journey_mining.config import SourceConfig, load_pipeline
 from journey_mining.demo import DemoGroundTruth, generate_demo
 from journey_mining.errors import UsageError, WarehouseError
 from journey_mining.init import InitResult, init_exports
-from journey_mining.pipeline import RunResult, report_path, run_pipeline
+from journey_mining.pipeline import RunResult, run_pipeline
 from journey_mining.progress import ProgressEvent, ProgressSink
-from journey_mining.report.build import ReportResult, write_report
+from journey_mining.report.build import ReportResult, report_path, write_report
 from journey_mining.report.summary import Summary, build_summary
 from journey_mining.resources import resource_dir
 from journey_mining.run_record import RunRecord, pipeline_warehouse, run_record

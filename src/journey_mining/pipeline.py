@@ -32,7 +32,7 @@ from journey_mining.connectors.compile import (
     quote_literal,
 )
 from journey_mining.connectors.files import SourceLoad
-from journey_mining.errors import ConfigError, JourneyMiningError
+from journey_mining.errors import ConfigError, JourneyMiningError, ReportError
 from journey_mining.happy_path import HappyPath, load_happy_path, parse_duration
 from journey_mining.identity import stitch_identities, write_stitching
 from journey_mining.loading import load_sources
@@ -41,7 +41,7 @@ from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, h
 from journey_mining.mining.models import ProcessModel
 from journey_mining.ordering import build_journey_events
 from journey_mining.progress import ProgressEvent, ProgressSink, ignore
-from journey_mining.report.build import write_report
+from journey_mining.report.build import report_path, write_report
 from journey_mining.report.stitching import read_stitching
 from journey_mining.run_record import (
     RunResult,
@@ -337,7 +337,13 @@ def run_pipeline(
     report_file = report_path(pipeline, warehouse_path, outputs_dir)
     if report_file is not None and result[0]:
         (progress or ignore)(ProgressEvent("stage", "writing the report"))
-        write_report(warehouse_path, report_file, title=pipeline.outputs.report_title)
+        try:
+            write_report(warehouse_path, report_file, title=pipeline.outputs.report_title)
+        except JourneyMiningError as err:
+            raise ReportError(
+                f"run {run_id} succeeded (its tables are committed), but writing its report "
+                f"failed: {err}"
+            ) from None
     return RunResult(
         run_id=run_id,
         pipeline=pipeline.name,
@@ -358,21 +364,6 @@ def run_pipeline(
         shared_identifiers=shared,
         report=str(report_file) if report_file is not None and result[0] else None,
     )
-
-
-def report_path(
-    pipeline: PipelineConfig, warehouse: Path, outputs_dir: Path | None = None
-) -> Path | None:
-    """Where the run writes its HTML report (``outputs.report``), or None when it writes none.
-
-    Relative to ``outputs_dir`` (the argument, else the pipeline's, else beside the warehouse).
-    """
-    if pipeline.outputs.report is None:
-        return None
-    report = Path(pipeline.outputs.report)
-    if report.is_absolute():
-        return report
-    return Path(outputs_dir or pipeline.outputs_dir or warehouse.parent) / report
 
 
 def _transform(

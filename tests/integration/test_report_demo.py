@@ -299,3 +299,23 @@ def test_map_views_overlay_and_variant_highlight(
         browser.screenshot(shots / "readme.png", "#map-section")
         image = Image.open(shots / "readme.png").convert("RGB")
         image.quantize(colors=192, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
+
+
+def test_six_questions_mix_equals_the_events(
+    data: dict[str, Any], con: duckdb.DuckDBPyConnection
+) -> None:
+    ours = sorted(
+        (m["activity"], m["value"], m["n_events"]) for m in data["mix"] if m["dimension"] == "team"
+    )
+    table = _rows(
+        con,
+        "SELECT activity, team, count(*) FROM mining.journey_events "
+        "WHERE team IS NOT NULL GROUP BY ALL ORDER BY ALL",
+    )
+    assert ours == table  # the demo has at most 5 teams per activity: none is cut
+    first = data["questions"]["steps"][0]
+    reached = _rows(
+        con,
+        "SELECT attribute, sum(reached) FROM mining.segment_funnel WHERE step_no = 1 GROUP BY ALL ORDER BY ALL",
+    )
+    assert sorted((a, v["n_reached"]) for a, v in first["who"].items()) == reached

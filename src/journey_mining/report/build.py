@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
+from journey_mining.config import PipelineConfig
 from journey_mining.errors import ReportError
 from journey_mining.report import charts, tables
 from journey_mining.report.journeymap import build_journey_map
@@ -147,3 +148,18 @@ def write_report(warehouse: str | Path, out: str | Path, title: str | None = Non
         seconds=round(time.perf_counter() - started, 3),
         notes=list(payload["notes"]),
     )
+
+
+def report_path(
+    pipeline: PipelineConfig, warehouse: Path, outputs_dir: Path | None = None
+) -> Path | None:
+    """Where the run writes its HTML report (``outputs.report``), or None when it writes none.
+
+    Relative to ``outputs_dir`` (the argument, else the pipeline's, else beside the warehouse).
+    """
+    if pipeline.outputs.report is None:
+        return None
+    report = Path(pipeline.outputs.report)
+    if report.is_absolute():
+        return report
+    return Path(outputs_dir or pipeline.outputs_dir or warehouse.parent) / report
