@@ -102,19 +102,19 @@ def _source(schema: str, limit: int | None, batch_size: int) -> Any:
 
 def child_load(source: Any, memory_limit: str | None) -> dict[str, float]:
     """Load the source into a new warehouse with ``load_sql_source``."""
-    from journey_mining.config import resolve_preset
     from journey_mining.connectors.compile import compile_source
+    from journey_mining.connectors.protocol import LoadContext
     from journey_mining.connectors.sql import load_sql_source
     from journey_mining.warehouse import connect
 
-    preset = resolve_preset(source)
+    preset = source.preset
     with tempfile.TemporaryDirectory() as folder:
         con = connect(Path(folder) / "bench.duckdb")
         if memory_limit:
             con.execute(f"SET memory_limit = '{memory_limit}'")
         compiled = compile_source(source.name, preset, None)
         started = time.perf_counter()
-        load = load_sql_source(con, source, preset, compiled, "bench")
+        load = load_sql_source(LoadContext(con, source, preset, compiled, "bench"))
         seconds = time.perf_counter() - started
         con.close()
     return {"rows": load.rows_read, "seconds": seconds}
@@ -125,16 +125,18 @@ def child_stream(source: Any) -> dict[str, float]:
     from contextlib import closing
 
     from journey_mining.connectors import sql as connector
+    from journey_mining.connectors.sqlurl import create_engine, resolve_url
+    from journey_mining.connectors.sqlvalues import batch_table
 
-    url = connector.resolve_url(source.sql, source.name)
-    engine = connector._engine(url, source.name)
+    url = resolve_url(source.sql, source.name)
+    engine = create_engine(url, source.name)
     statement = connector.select_statement(source.sql)
     rows = 0
     started = time.perf_counter()
     with closing(connector._stream(engine, statement, source.sql.batch_size, url, "b")) as stream:
         columns, _ = next(stream)
         for _, batch in stream:
-            connector._batch_table(columns, batch, rows + 1)
+            batch_table(columns, batch, rows + 1)
             rows += len(batch)
     engine.dispose()
     return {"rows": rows, "seconds": time.perf_counter() - started}

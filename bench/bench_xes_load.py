@@ -1,7 +1,7 @@
 """Benchmark: stream an XES log into a DuckDB warehouse; print rows/s and peak memory.
 
 Loads the biggest shared XES log (``../shared/data/bpic2012.xes.gz``, 262,200 events, by
-default) through ``iter_xes_batches`` + ``store_landed`` into a new DuckDB file, as the file
+default) through ``iter_xes_batches`` + ``land_source`` into a new DuckDB file, as the file
 connector does for ``format: xes``, once per ``--batch-rows`` value. Each run is a fresh
 process, so ``ru_maxrss`` (peak resident memory) belongs to that load alone; a reader-only
 pass (parse, no DuckDB) shows what the XML parsing itself costs. Not part of the test run::
@@ -46,30 +46,24 @@ def read_only(file: Path, batch_rows: int) -> dict[str, float]:
 
 
 def load(file: Path, batch_rows: int) -> dict[str, float]:
-    """Stream the log into ``raw.log`` of a new warehouse, as files.py does for XES."""
-    from journey_mining.config import load_preset
+    """Stream the log into ``raw.log`` of a new warehouse, through the landing step."""
+    from journey_mining.config import SourceConfig, load_preset
     from journey_mining.connectors.compile import compile_source
-    from journey_mining.connectors.landing import store_landed
+    from journey_mining.connectors.landing import land_source
+    from journey_mining.connectors.protocol import Batch, LoadContext, Origin
     from journey_mining.connectors.xes import iter_xes_batches
-    from journey_mining.warehouse import connect, run_sql
+    from journey_mining.warehouse import connect
 
     baseline = _peak_rss_mb()
     preset = load_preset("xes_event_log")
-    compiled = compile_source("log", preset, None)
+    source = SourceConfig(name="log", preset=preset, path=file.name)
     with tempfile.TemporaryDirectory() as folder:
         con = connect(Path(folder) / "bench.duckdb")
-        run_sql(con, "meta/create_tables.sql")
+        ctx = LoadContext(con, source, preset, compile_source("log", preset, None), "bench")
         started = time.perf_counter()
-        loaded = quarantined = 0
-        con.execute("BEGIN TRANSACTION")
-        for batch in iter_xes_batches(file, batch_rows=batch_rows):
-            con.register("_xes_batch", batch)
-            con.execute("CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM _xes_batch")
-            con.unregister("_xes_batch")
-            ok, bad = store_landed(con, "log", preset, compiled, file.name, "bench", "bench")
-            loaded += ok
-            quarantined += bad
-        con.execute("COMMIT")
+        batches = (Batch(frame) for frame in iter_xes_batches(file, batch_rows=batch_rows))
+        result = land_source(ctx, [Origin(file.name, batches)])
+        loaded, quarantined = result.rows_loaded, result.rows_quarantined
         seconds = time.perf_counter() - started
         con.close()
     return {

@@ -535,7 +535,7 @@ def main() -> int:
         "--operators", help="keep DuckDB's slowest operators per slow statement (profile file)"
     )
     args = parser.parse_args()
-    os.chdir(ROOT)  # the pipeline's preset path is relative to the repository root
+    os.chdir(ROOT)
     runner = {"ours": run_ours, "pm4py": run_pm4py, "floor": run_floor}[args.route]
     payload = runner(args)
     payload["self_maxrss_mb"] = _maxrss_mb()

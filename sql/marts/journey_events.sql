@@ -9,7 +9,7 @@ CREATE OR REPLACE TABLE mining.journey_events (
     case_id VARCHAR NOT NULL,
     customer_id VARCHAR GENERATED ALWAYS AS (case_id) VIRTUAL,
     account_id VARCHAR,
-    event_id UHUGEINT NOT NULL,
+    event_id BIGINT NOT NULL,       -- docs/tables.md: first 16 hex digits of md5(key), signed
     activity VARCHAR NOT NULL,
     stage VARCHAR,
     team VARCHAR,

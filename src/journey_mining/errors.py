@@ -41,6 +41,10 @@ class WarehouseError(JourneyMiningError):
     """The DuckDB warehouse is missing, locked, or lacks the tables a command needs."""
 
 
+class OutOfMemory(WarehouseError):
+    """DuckDB ran out of memory in a stage: the message names the stage, the cap and the fix."""
+
+
 class SqlTestFailed(WarehouseError):
     """A zero-row test query in ``sql/tests/`` returned rows: an invariant of the tables broke."""
 

@@ -194,7 +194,9 @@ def load_happy_path(path: str | Path) -> HappyPath:
     """
     file = Path(path)
     if not file.is_file():
-        raise ConfigError(f"happy path file {str(file)!r} does not exist. Fix: check the path.")
+        raise ConfigError(
+            f"happy path file {str(file.absolute())!r} does not exist. Fix: check the path."
+        )
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:

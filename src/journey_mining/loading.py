@@ -1,7 +1,9 @@
 """Load every source of a pipeline, each in its own transaction, reporting progress.
 
-File sources report bytes read of the files their glob matches (the loader names each file
-as it starts it); SQL sources report rows as batches land.
+Each source lands through the connector protocol (``connectors.sources.load_source``: one
+``LoadContext``, one transaction). File sources report bytes read of the files their glob
+matches (the landing step names each file as it starts it); SQL sources report rows as
+batches land.
 
 Example:
     >>> # loads = load_sources(con, pipeline, compiled, Path("exports"), run_id, print)  # doctest: +SKIP
@@ -10,14 +12,16 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
-from journey_mining.config import PipelineConfig, resolve_preset
+from journey_mining.config import PipelineConfig
 from journey_mining.connectors.compile import CompiledSource
-from journey_mining.connectors.files import SourceLoad, load_file_source, matching_files
-from journey_mining.connectors.sql import load_sql_source
+from journey_mining.connectors.files import matching_files
+from journey_mining.connectors.protocol import LoadContext, SourceLoad
+from journey_mining.connectors.sources import load_source
 from journey_mining.errors import SourceError
 from journey_mining.progress import ProgressEvent, ProgressSink
 
@@ -72,37 +76,45 @@ def load_sources(
     """Load every source in its own transaction, reporting bytes (files) or rows (SQL)."""
     loads: list[SourceLoad] = []
     for source in pipeline.sources:
-        preset = resolve_preset(source)
+        ctx = LoadContext(
+            con=con,
+            source=source,
+            preset=pipeline.preset(source.name),
+            compiled=compiled[source.name],
+            run_id=run_id,
+            data_dir=data_root,
+            base_dir=pipeline.base_dir,
+        )
         if source.sql is not None:
-            report(ProgressEvent(f"load {source.name}", f"loading {source.name}", 0, None, "rows"))
-            load = load_sql_source(
-                con,
-                source,
-                preset,
-                compiled[source.name],
-                run_id,
-                on_batch=_batch_progress(report, source.name),
-                base_dir=pipeline.base_dir,
-            )
-            report(
-                ProgressEvent(
-                    f"load {source.name}",
-                    f"loaded {source.name}: {load.rows_read:,} rows",
-                    load.rows_read,
-                    load.rows_read,
-                    "rows",
-                    finished=True,
-                )
-            )
+            loads.append(_load_sql(ctx, report))
         else:
-            try:
-                files = matching_files(data_root, source.path or "", source.name)
-            except SourceError:
-                files = []  # the loader raises the error that names the glob
-            on_file = _FileProgress(report, source.name, files)
-            load = load_file_source(
-                con, source, preset, compiled[source.name], data_root, run_id, on_file=on_file
-            )
-            on_file.finish(load)
-        loads.append(load)
+            loads.append(_load_files(ctx, report))
     return loads
+
+
+def _load_sql(ctx: LoadContext, report: ProgressSink) -> SourceLoad:
+    name = ctx.name
+    report(ProgressEvent(f"load {name}", f"loading {name}", 0, None, "rows"))
+    load = load_source(replace(ctx, on_rows=_batch_progress(report, name)))
+    report(
+        ProgressEvent(
+            f"load {name}",
+            f"loaded {name}: {load.rows_read:,} rows",
+            load.rows_read,
+            load.rows_read,
+            "rows",
+            finished=True,
+        )
+    )
+    return load
+
+
+def _load_files(ctx: LoadContext, report: ProgressSink) -> SourceLoad:
+    try:
+        files = matching_files(ctx.data_dir, ctx.source.path or "", ctx.name)
+    except SourceError:
+        files = []  # the loader raises the error that names the glob
+    on_file = _FileProgress(report, ctx.name, files)
+    load = load_source(replace(ctx, on_origin=on_file))
+    on_file.finish(load)
+    return load

@@ -23,15 +23,14 @@ from journey_mining.config import (
     ActivityMapping,
     PipelineConfig,
     check_memory_limit,
-    resolve_preset,
 )
 from journey_mining.connectors.compile import (
     ROW_IDENTITY,
     CompiledSource,
-    compile_source,
     quote_literal,
 )
-from journey_mining.connectors.files import SourceLoad
+from journey_mining.connectors.protocol import SourceLoad
+from journey_mining.connectors.sources import compile_sources
 from journey_mining.errors import ConfigError, JourneyMiningError, ReportError
 from journey_mining.happy_path import HappyPath, load_happy_path, parse_duration
 from journey_mining.identity import stitch_identities, write_stitching
@@ -220,7 +219,7 @@ def _stage_sources(
         if not table_exists(con, f"raw.{source.name}"):
             continue
         c = compiled[source.name]
-        if resolve_preset(source).event_id == (ROW_IDENTITY,):
+        if pipeline.preset(source.name).event_id == (ROW_IDENTITY,):
             dedup = ""
         else:
             # files: a re-sent row keeps its first appearance; a database row edited since
@@ -234,6 +233,7 @@ def _stage_sources(
             source_literal=quote_literal(source.name),
             system=quote_literal(c.system),
             identifier_columns=", ".join(f"_jm_id_{kind} AS id_{kind}" for kind in c.identifiers),
+            attribute_columns="".join(f", _jm_attr_{name} AS attr_{name}" for name in c.attributes),
             dedup=dedup,
         )
         kinds = [kind for kind in c.identifiers if kind in pipeline.identity.link_on]
@@ -269,19 +269,10 @@ def run_pipeline(
     a time per warehouse: a second is refused with ``WarehouseBusy`` naming the first.
     ``progress`` receives ``ProgressEvent`` values (``print`` works).
     """
-    data_root = Path(data_dir or pipeline.data_dir)
+    data_root = Path(data_dir) if data_dir else pipeline.data_path()
     warehouse_path = pipeline_warehouse(pipeline, warehouse)
     happy_path, model, goal = _happy_path(pipeline)
-    compiled = {
-        s.name: compile_source(
-            s.name,
-            resolve_preset(s),
-            s.timezone,
-            pipeline.identity.normalise_email,
-            pipeline.identity.link_on,
-        )
-        for s in pipeline.sources
-    }
+    compiled = compile_sources(pipeline)
     limit = memory_limit or pipeline.memory_limit
     checked_limit = check_memory_limit(limit) if limit else None
     run_id = new_run_id()
@@ -308,7 +299,7 @@ def run_pipeline(
                 lambda stage: report(ProgressEvent("stage", stage)),
                 report,
             )
-            outputs = Path(outputs_dir or pipeline.outputs_dir or warehouse_path.parent)
+            outputs = Path(outputs_dir or pipeline.outputs_path() or warehouse_path.parent)
             discovered = discovered_with = None
             if result[0]:
                 report(ProgressEvent("stage", "discovering the process model"))

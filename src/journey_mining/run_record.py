@@ -19,7 +19,7 @@ import duckdb
 from pydantic import BaseModel
 
 from journey_mining.config import PipelineConfig
-from journey_mining.connectors.files import SourceLoad
+from journey_mining.connectors.protocol import SourceLoad
 from journey_mining.report.stitching import SharedIdentifierLine, StitchingLine
 from journey_mining.runs import WarehouseLock, reconcile_runs
 from journey_mining.warehouse import run_sql
@@ -227,5 +227,6 @@ def conformance(con: duckdb.DuckDBPyConnection) -> Conformance:
 
 
 def pipeline_warehouse(pipeline: PipelineConfig, warehouse: Path | None = None) -> Path:
-    """The warehouse a run of ``pipeline`` writes: ``warehouse`` if given, else the pipeline's."""
-    return Path(warehouse or pipeline.warehouse)
+    """The warehouse a run of ``pipeline`` writes: ``warehouse`` if given (relative to the
+    working directory), else the pipeline's (relative to the pipeline file's folder)."""
+    return Path(warehouse) if warehouse else pipeline.warehouse_path()

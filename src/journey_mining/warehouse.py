@@ -15,7 +15,13 @@ from pathlib import Path
 
 import duckdb
 
-from journey_mining.errors import SqlTestFailed, WarehouseBusy, WarehouseError
+from journey_mining.errors import (
+    JourneyMiningError,
+    OutOfMemory,
+    SqlTestFailed,
+    WarehouseBusy,
+    WarehouseError,
+)
 from journey_mining.resources import resource_dir, sql_file
 from journey_mining.runs import current_holder
 
@@ -34,7 +40,7 @@ def connect(
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).is_file():
         raise WarehouseError(
-            f"warehouse {target!r} does not exist. Fix: run 'journey-mining run <pipeline>' "
+            f"warehouse {str(Path(target).absolute())!r} does not exist. Fix: run 'journey-mining run <pipeline>' "
             "or 'journey-mining demo' first, or pass --warehouse."
         )
     if target != ":memory:":
@@ -119,6 +125,57 @@ def require_tables(con: duckdb.DuckDBPyConnection, *qualified: str) -> None:
             f"the warehouse has no {', '.join(missing)}. Fix: run 'journey-mining run "
             "<pipeline.yaml>' (or 'journey-mining demo') on it first."
         )
+
+
+def duckdb_failure(
+    con: duckdb.DuckDBPyConnection,
+    err: duckdb.Error,
+    stage: str,
+    fix: str,
+    kind: type[JourneyMiningError] = WarehouseError,
+) -> JourneyMiningError:
+    """The project's error for a DuckDB error raised in ``stage`` (``loading source 'crm' …``).
+
+    Out of memory becomes ``OutOfMemory``, naming the stage and the memory cap and suggesting
+    ``--memory-limit`` and free disk for DuckDB to spill to; other errors become ``kind``
+    with DuckDB's first line and ``fix``. Call it after the transaction was rolled back (it
+    reads the connection's settings).
+
+    Example:
+        >>> con = connect(":memory:")
+        >>> try:
+        ...     con.execute("SELECT 1 / 'x'")
+        ... except duckdb.Error as err:
+        ...     print(duckdb_failure(con, err, "loading source 'crm'", "check the file."))
+        loading source 'crm': Could not convert string 'x' to DOUBLE. Fix: check the file.
+    """
+    detail = _first_line(err)
+    if isinstance(err, duckdb.OutOfMemoryException):
+        limit, spill = _memory_settings(con)
+        return OutOfMemory(
+            f"{stage}: DuckDB ran out of memory (memory limit {limit}): {detail}. Fix: give it "
+            "more with --memory-limit (or memory_limit: in the pipeline), e.g. --memory-limit "
+            f"4GB, and keep free disk space where DuckDB spills ({spill})."
+        )
+    return kind(f"{stage}: {detail}. Fix: {fix}")
+
+
+def _first_line(err: BaseException) -> str:
+    """DuckDB's message without its error class prefix and its hints, one line."""
+    lines = str(err).strip().splitlines()
+    text = lines[0] if lines else type(err).__name__
+    prefix, sep, rest = text.partition(" Error: ")
+    return rest.rstrip(".") if sep and len(prefix.split()) <= 3 else text.rstrip(".")
+
+
+def _memory_settings(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    try:
+        limit, spill = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchall()[0]
+    except duckdb.Error:  # the connection may be unusable after the failure
+        return "unknown", "the warehouse's .tmp folder"
+    return str(limit), str(spill) or "no folder set: an in-memory database cannot spill"
 
 
 def run_sql_tests(

@@ -30,6 +30,7 @@ EXPECTED = {
     "event_log/running_example.csv": "event_log_csv",
     "generic/events.csv": "generic_events",
     "google_analytics/all_sessions.csv": "google_analytics_hits",
+    "hubspot/contacts.csv": "hubspot_contacts",
     "hubspot/engagements.jsonl": "hubspot_engagements",
     "intercom/conversation_parts.jsonl": "intercom_conversation_parts",
     "mixpanel/export_2025-01-31.json": "mixpanel_events",

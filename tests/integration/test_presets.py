@@ -39,6 +39,8 @@ class Sample:
     counts: tuple[int, int, int]  # rows read, loaded, quarantined
     quarantined: list[tuple[int, str]]  # (data row, reason)
     timestamps: dict[int, str] = field(default_factory=dict)  # data row → ts in UTC
+    # data row → staging's canonical fields (episode, row_team, resource, rating, attr_*)
+    canonical: dict[int, dict[str, str | None]] = field(default_factory=dict)
 
 
 SAMPLE_CASES = [
@@ -51,6 +53,42 @@ SAMPLE_CASES = [
             (6, "invalid JSON line (truncated or malformed)"),
         ],
         {1: "2025-01-31 14:05:00.000", 3: "2025-02-03 09:00:00.000"},  # epoch ms
+        {
+            1: {"episode": None, "resource": "70"},  # a call about no deal
+            2: {"episode": "9001", "resource": "70"},  # associations.dealIds[0]
+        },
+    ),
+    Sample(
+        "hubspot_contacts",
+        "hubspot/contacts.csv",
+        (5, 3, 2),
+        [
+            (4, "missing identifier (none of Record ID, Email)"),
+            (
+                5,
+                "unparseable timestamp in 'Create Date': '03/02/2025 08:00' "
+                "(expected format %Y-%m-%d %H:%M:%S)",
+            ),
+        ],
+        # naive times in the portal's zone (America/New_York): EST in winter, EDT in summer
+        {1: "2025-01-31 14:05:00.000", 3: "2025-07-02 15:30:00.000"},
+        {
+            1: {
+                "episode": None,
+                "resource": "Sam Carter",
+                "attr_lifecycle_stage": "customer",
+                "attr_original_source": "Organic Search",
+                "attr_company_size": "51-200",
+                "attr_industry": "Software",
+            },
+            3: {
+                "resource": None,
+                "attr_lifecycle_stage": "lead",
+                "attr_original_source": "Direct Traffic",
+                "attr_company_size": None,  # an empty cell is no value
+                "attr_industry": None,
+            },
+        },
     ),
     Sample(
         "salesforce_lead_history",
@@ -65,6 +103,10 @@ SAMPLE_CASES = [
             (9, "missing activity value"),
         ],
         {2: "2025-01-31 14:20:30.000", 5: "2025-02-03 16:45:10.000"},  # …000+0000
+        {
+            2: {"episode": "00Q5g00000XyZ1AEAV", "resource": "0055g00000AbCdEAAV"},
+            6: {"episode": "00Q5g00000XyZ2AEAV", "row_team": None, "rating": None},
+        },
     ),
     Sample(
         "salesforce_opportunity_field_history",
@@ -72,16 +114,26 @@ SAMPLE_CASES = [
         (6, 5, 1),
         [(6, "missing timestamp 'CreatedDate'")],
         {4: "2025-02-03 16:45:10.000", 5: "2025-02-04 08:30:00.000"},
+        {
+            4: {"episode": "0065g00000Op1AAAAZ", "resource": "0055g00000QrStUAAV"},
+            5: {"episode": "0065g00000Op2AAAAZ", "resource": "0055g00000AbCdEAAV"},
+        },
     ),
     Sample(
         "zendesk_ticket_audits",
         "zendesk/ticket_audit_events.jsonl",
-        (8, 6, 2),
+        (9, 7, 2),
         [
-            (7, "missing timestamp 'created_at'"),
-            (8, "invalid JSON line (truncated or malformed)"),
+            (8, "missing timestamp 'created_at'"),
+            (9, "invalid JSON line (truncated or malformed)"),
         ],
         {1: "2025-01-31 14:05:00.000", 4: "2025-01-31 14:20:30.000"},
+        {
+            4: {"episode": "4711", "resource": "361001", "rating": None},
+            # the customer's SatisfactionRating audit: its score is the rating
+            6: {"episode": "4711", "resource": "900001", "rating": "good"},
+            7: {"episode": "4712", "resource": "900002"},
+        },
     ),
     Sample(
         "servicenow_incident_log",
@@ -98,6 +150,10 @@ SAMPLE_CASES = [
         ],
         # day-first: 29 February (leap day) and 5 March, not 3 May
         {1: "2016-02-29 01:23:00.000", 4: "2016-03-05 12:00:00.000"},
+        {
+            1: {"episode": "INC9000045", "row_team": "Group 56", "resource": None},  # ?
+            6: {"episode": "INC9000047", "row_team": "Group 70", "resource": "Resolver 89"},
+        },
     ),
     Sample(
         "intercom_conversation_parts",
@@ -108,6 +164,11 @@ SAMPLE_CASES = [
             (7, "invalid JSON line (truncated or malformed)"),
         ],
         {1: "2025-01-31 14:05:00.000", 5: "2025-02-03 16:45:10.000"},  # epoch s
+        {
+            1: {"episode": "501", "resource": "5f9a1c"},  # the user
+            2: {"episode": "501", "resource": "814860"},  # the teammate
+            5: {"episode": "502", "resource": "6b2e07"},
+        },
     ),
     Sample(
         "amplitude_events",
@@ -118,6 +179,10 @@ SAMPLE_CASES = [
             (6, "invalid JSON line (truncated or malformed)"),
         ],
         {1: "2025-01-31 14:05:00.123", 3: "2025-02-03 09:00:00.500"},  # naive = UTC
+        {
+            1: {"episode": "1738332299864", "attr_country": "Netherlands", "attr_platform": "Web"},
+            3: {"episode": "1738573199000"},
+        },
     ),
     Sample(
         "mixpanel_events",
@@ -128,6 +193,7 @@ SAMPLE_CASES = [
             (6, "invalid JSON line (truncated or malformed)"),
         ],
         {2: "2025-01-31 14:20:30.000"},
+        {2: {"episode": None, "attr_country": "NL"}, 3: {"attr_country": None}},
     ),
     Sample(
         "google_analytics_hits",
@@ -139,6 +205,10 @@ SAMPLE_CASES = [
         ],
         # visit start 1473757371 (2016-09-13 09:02:51 UTC) + 122,213 ms into the visit
         {1: "2017-02-10 16:41:48.000", 4: "2016-09-13 09:04:53.213"},
+        {
+            1: {"episode": "1486744908", "attr_country": "Switzerland"},
+            4: {"episode": "1473757371", "attr_country": "Serbia"},
+        },
     ),
     Sample(
         "bpi2016_complaints",
@@ -152,6 +222,10 @@ SAMPLE_CASES = [
             ),
         ],
         {1: "2016-01-12 23:00:00.000"},  # date only: midnight in Amsterdam (CET)
+        {
+            2: {"episode": "902", "attr_age_category": "50-65", "attr_gender": "M"},
+            3: {"episode": "903", "attr_age_category": "30-39"},
+        },
     ),
 ]
 SAMPLE_CASES += [
@@ -174,6 +248,8 @@ SAMPLE_CASES += [
             3: "2025-02-03 09:00:00.000",
             4: "2025-02-03 10:00:00.500",
         },
+        # the export names none of them: the staging view still has the columns, all NULL
+        {1: {"episode": None, "row_team": None, "resource": None, "rating": None}},
     ),
     Sample(
         "event_log_csv",
@@ -184,6 +260,7 @@ SAMPLE_CASES += [
             (7, "missing timestamp 'time:timestamp'"),
         ],
         {1: "2010-12-30 13:32:00.000", 4: "2010-12-30 10:02:00.000"},
+        {1: {"resource": "Pete", "episode": None}, 2: {"resource": "Mike"}},
     ),
     Sample(
         "xes_lifecycle_event_log",
@@ -191,6 +268,8 @@ SAMPLE_CASES += [
         (6, 5, 1),
         [(6, "missing timestamp 'time:timestamp'")],
         {1: "2011-09-30 22:38:44.546", 3: "2011-09-30 22:41:07.000"},
+        # org:resource where the event has one; no event has org:group
+        {1: {"resource": "112", "row_team": None}, 2: {"resource": "10862"}, 4: {"resource": None}},
     ),
     Sample(
         "xes_event_log",
@@ -198,6 +277,7 @@ SAMPLE_CASES += [
         (4, 3, 1),
         [(4, "missing timestamp 'time:timestamp'")],
         {1: "2025-01-31 13:05:00.000", 3: "2025-02-02 10:00:00.000"},
+        {1: {"resource": None, "row_team": None}},  # no org:* attributes in this log
     ),
 ]
 BY_PRESET = {case.preset: case for case in SAMPLE_CASES}
@@ -293,6 +373,51 @@ def test_sample_timestamps_land_in_utc(loaded: Callable[[str], Loaded], preset: 
             [f"{file}:{row}"],
         )
         assert got == [(expected,)], f"{preset} row {row}"
+
+
+@pytest.mark.parametrize("preset", CASE_IDS)
+def test_sample_canonical_fields_reach_staging(
+    loaded: Callable[[str], Loaded], preset: str
+) -> None:
+    run = loaded(preset)
+    assert run.sample.canonical, f"{preset}: no canonical field pinned"
+    for row, expected in run.sample.canonical.items():
+        columns = ", ".join(expected)
+        got = run.rows(f"SELECT {columns} FROM staging.stg_export WHERE row_no = ?", [row])
+        assert got == [tuple(expected.values())], f"{preset} row {row}"
+
+
+def test_staging_views_have_the_fixed_columns_then_identifiers_then_attributes(
+    loaded: Callable[[str], Loaded],
+) -> None:
+    run = loaded("hubspot_contacts")
+    columns = run.rows(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'staging' "
+        "AND table_name = 'stg_export' ORDER BY ordinal_position"
+    )
+    assert [c for (c,) in columns] == [
+        "source",
+        "system",
+        "file",
+        "row_no",
+        "event_id",
+        "ts",
+        "source_seq",
+        "source_activity",
+        "source_channel",
+        "account_name",
+        "is_event",
+        "episode",
+        "row_team",
+        "resource",
+        "rating",
+        "id_crm_contact_id",
+        "id_email",
+        "attr_lifecycle_stage",
+        "attr_original_source",
+        "attr_company_size",
+        "attr_industry",
+    ]
 
 
 # --- what each preset maps, beyond the shared checks ---------------------------------------

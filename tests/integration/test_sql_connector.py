@@ -27,7 +27,7 @@ from journey_mining.config import (
     load_pipeline,
 )
 from journey_mining.connectors.compile import compile_source
-from journey_mining.connectors.files import SourceLoad
+from journey_mining.connectors.protocol import LoadContext, SourceLoad
 from journey_mining.connectors.sql import load_sql_source
 from journey_mining.errors import ConfigError, InvalidIdentifier, MissingColumn, SourceError
 from journey_mining.warehouse import connect
@@ -164,16 +164,19 @@ class Crm:
         return SourceConfig.model_validate({"name": SOURCE, "preset": DEAL_STAGES, "sql": spec})
 
     def load(self, source: SourceConfig | None = None, **kwargs: Any) -> SourceLoad:
+        """Load ``source`` (the history by id) as run ``r<n>``; kwargs go to the context."""
         self.runs += 1
         source = source or self.source(cursor="id")
         preset = source.preset if isinstance(source.preset, ConnectorPreset) else DEAL_STAGES
         return load_sql_source(
-            self.con,
-            source,
-            preset,
-            compile_source(source.name, preset, source.timezone),
-            f"r{self.runs}",
-            **kwargs,
+            LoadContext(
+                con=self.con,
+                source=source,
+                preset=preset,
+                compiled=compile_source(source.name, preset, source.timezone),
+                run_id=f"r{self.runs}",
+                **kwargs,
+            )
         )
 
     def origin(self, run: int, table: str = "deal_stage_history") -> str:
@@ -408,7 +411,7 @@ def test_error_in_a_later_batch_rolls_back_the_earlier_batches(pg: Crm) -> None:
     with pytest.raises(SourceError, match="division by zero") as caught:
         pg.load(
             pg.source(table=None, schema=None, query=query, cursor="id", batch_size=7),
-            on_batch=batches.append,
+            on_rows=batches.append,
         )
     assert batches == [7, 14, 21, 28]  # four batches had been stored before the failure
     assert "reading from postgresql+psycopg://" in str(caught.value)
@@ -421,7 +424,7 @@ def test_error_in_a_later_batch_rolls_back_the_earlier_batches(pg: Crm) -> None:
 def test_batches_keep_numbering_rows_across_the_load(crm: Crm) -> None:
     crm.add_history(1, 50)
     batches: list[int] = []
-    load = crm.load(crm.source(cursor="id", batch_size=7), on_batch=batches.append)
+    load = crm.load(crm.source(cursor="id", batch_size=7), on_rows=batches.append)
     assert (load.rows_read, load.rows_loaded) == (50, 50)
     assert batches == [7, 14, 21, 28, 35, 42, 49, 50]
     assert crm.rows(
@@ -448,7 +451,7 @@ def test_rows_are_fetched_through_a_server_side_cursor(
             seen.extend(f"{state}: {query}" for state, query in found)
 
     try:
-        pg.load(pg.source(cursor="id", batch_size=5), on_batch=look)
+        pg.load(pg.source(cursor="id", batch_size=5), on_rows=look)
     finally:
         watcher.dispose()
     # Between batches the loader's session waits in its transaction, fetching from a cursor.
@@ -588,7 +591,9 @@ def test_unsafe_names_are_refused_before_connecting(tmp_path: Path) -> None:
     source = SourceConfig.model_construct(name=SOURCE, preset=DEAL_STAGES, sql=sql)
     con = connect(tmp_path / "w.duckdb")
     with pytest.raises(InvalidIdentifier, match="is not a usable column name"):
-        load_sql_source(con, source, DEAL_STAGES, compile_source(SOURCE, DEAL_STAGES, None), "r1")
+        load_sql_source(
+            LoadContext(con, source, DEAL_STAGES, compile_source(SOURCE, DEAL_STAGES, None), "r1")
+        )
     con.close()
 
 

@@ -23,13 +23,14 @@ import pm4py
 import pytest
 import yaml
 
-from journey_mining.config import load_pipeline, load_preset
+from journey_mining.config import SourceConfig, load_pipeline, load_preset
 from journey_mining.connectors.compile import compile_source
-from journey_mining.connectors.landing import store_landed
+from journey_mining.connectors.landing import land_source
+from journey_mining.connectors.protocol import Batch, LoadContext, Origin
 from journey_mining.connectors.xes import iter_xes_batches
 from journey_mining.errors import SourceError
 from journey_mining.pipeline import run_pipeline
-from journey_mining.warehouse import connect, run_sql
+from journey_mining.warehouse import connect
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 needs_shared_data = pytest.mark.skipif(
@@ -188,22 +189,22 @@ def test_attribute_key_starting_with_underscore_is_refused(tmp_path: Path) -> No
 def _land_batches(
     con: duckdb.DuckDBPyConnection, path: Path, preset_name: str, batch_rows: int
 ) -> tuple[int, int, int]:
-    """What files.py does for ``format: xes``: each batch becomes ``_landing``, then lands."""
+    """The log's batches as one origin through the landing step (files.py reads XES so)."""
     preset = load_preset(preset_name)
-    compiled = compile_source("log", preset, None)
-    read = loaded = quarantined = 0
-    for batch in iter_xes_batches(path, batch_rows=batch_rows):
-        con.execute("CREATE OR REPLACE TEMP TABLE _landing AS SELECT * FROM batch")
-        ok, bad = store_landed(con, "log", preset, compiled, path.name, "load-1", "run-1")
-        read += len(batch)
-        loaded += ok
-        quarantined += bad
-    return read, loaded, quarantined
+    ctx = LoadContext(
+        con=con,
+        source=SourceConfig(name="log", preset=preset, path=path.name),
+        preset=preset,
+        compiled=compile_source("log", preset, None),
+        run_id="run-1",
+    )
+    batches = (Batch(frame) for frame in iter_xes_batches(path, batch_rows=batch_rows))
+    load = land_source(ctx, [Origin(path.name, batches)])
+    return load.rows_read, load.rows_loaded, load.rows_quarantined
 
 
 def test_batches_with_different_columns_land_in_one_raw_table(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
-    run_sql(con, "meta/create_tables.sql")
     path = _write(tmp_path / "tiny.xes", TINY_XES)
     assert _land_batches(con, path, "xes_event_log", batch_rows=2) == (3, 3, 0)
     rows = con.execute(
@@ -219,7 +220,6 @@ def test_batches_with_different_columns_land_in_one_raw_table(tmp_path: Path) ->
 
 def test_event_without_lifecycle_is_quarantined_by_the_lifecycle_preset(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
-    run_sql(con, "meta/create_tables.sql")
     path = _write(tmp_path / "tiny.xes", TINY_XES)
     assert _land_batches(con, path, "xes_lifecycle_event_log", batch_rows=10) == (3, 0, 3)
     reasons = con.execute("SELECT DISTINCT reason FROM mining.quarantine").fetchall()

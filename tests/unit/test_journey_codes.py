@@ -32,7 +32,7 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     )
     con.execute(
         "CREATE TEMP TABLE int_rows (source VARCHAR, source_rank INTEGER, system VARCHAR, "
-        "file VARCHAR, row_no BIGINT, event_id UHUGEINT, ts TIMESTAMPTZ, source_seq BIGINT, "
+        "file VARCHAR, row_no BIGINT, event_id BIGINT, ts TIMESTAMPTZ, source_seq BIGINT, "
         "source_activity VARCHAR, activity VARCHAR, stage VARCHAR, team VARCHAR, "
         "channel VARCHAR, is_journey_event BOOLEAN, is_event BOOLEAN, account_name VARCHAR, "
         "anchor VARCHAR, nodes VARCHAR[])"

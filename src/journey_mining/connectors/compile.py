@@ -18,32 +18,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from journey_mining.config import ConnectorPreset, ValueSpec, check_column, check_name
+from journey_mining.config import ConnectorPreset, check_name
+from journey_mining.connectors.expressions import (
+    Fields,
+    event_id_expression,
+    json_path,
+    offset_ms_expression,
+    quote_identifier,
+    quote_literal,
+    reject_reason,
+    timestamp_expression,
+    typed_timestamp_expressions,
+    value_sql,
+)
 
-_TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
-_TZ_PATTERN = re.compile(r"^[A-Za-z0-9_+\-/]{1,64}$")
-_OFFSET_SUFFIX = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
+__all__ = [
+    "CANONICAL_PREFIX",
+    "ROW_IDENTITY",
+    "CompiledSource",
+    "compile_source",
+    "quote_identifier",
+    "quote_literal",
+]
 # event_id: ["@row"] — rows are events in their own right: identity is file + row, no dedup.
 ROW_IDENTITY = "@row"
-
-
-def quote_literal(value: str) -> str:
-    """A SQL string literal for ``value``.
-
-    Example:
-        >>> quote_literal("it's")
-        "'it''s'"
-    """
-    return "'" + value.replace("'", "''") + "'"
-
-
-def quote_identifier(name: str) -> str:
-    """A double-quoted SQL identifier for an already validated column name."""
-    check_column(name)
-    return '"' + name + '"'
 
 
 CANONICAL_PREFIX = "_jm_"
@@ -73,23 +74,33 @@ class CompiledSource:
     sequence: str
     source_activity: str
     channel: str
+    episode: str
+    team: str
+    resource: str
+    rating: str
     account: str
     identifiers: dict[str, str]
+    attributes: dict[str, str]
     is_event: str
     reject_reason: str
 
     def canonical_columns(self) -> dict[str, str]:
         """The canonical columns ``canonical_sql`` adds (``_jm_ts``, …) and their SQL types."""
         columns = {
-            "_jm_event_id": "UHUGEINT",
+            "_jm_event_id": "BIGINT",
             "_jm_ts": "TIMESTAMPTZ",
             "_jm_source_seq": "BIGINT",
             "_jm_source_activity": "VARCHAR",
             "_jm_source_channel": "VARCHAR",
             "_jm_account_name": "VARCHAR",
             "_jm_is_event": "BOOLEAN",
+            "_jm_episode": "VARCHAR",
+            "_jm_team": "VARCHAR",
+            "_jm_resource": "VARCHAR",
+            "_jm_rating": "VARCHAR",
         }
         columns.update({f"_jm_id_{kind}": "VARCHAR" for kind in self.identifiers})
+        columns.update({f"_jm_attr_{name}": "VARCHAR" for name in self.attributes})
         return columns
 
     @property
@@ -112,6 +123,8 @@ class CompiledSource:
             self.account,
             sorted(self.identifiers.items()),
             self.is_event,
+            [self.episode, self.team, self.resource, self.rating],
+            sorted(self.attributes.items()),
         ]
         return hashlib.sha256(json.dumps(definition).encode("utf-8")).hexdigest()
 
@@ -127,7 +140,7 @@ class CompiledSource:
         if types is not None and types.get(self.ts_column) in self.ts_typed:
             ts = self.ts_typed[types[self.ts_column]]
         if self.format == "jsonl":
-            paths = ", ".join(quote_literal(_json_path(c)) for c in self.columns)
+            paths = ", ".join(quote_literal(json_path(c)) for c in self.columns)
             values = (
                 f"CASE WHEN json_valid(line) THEN json_extract_string(line, [{paths}]) END"
                 if self.columns
@@ -147,119 +160,19 @@ class CompiledSource:
         identifiers = ", ".join(
             f"{expr} AS _jm_id_{kind}" for kind, expr in self.identifiers.items()
         )
+        attributes = "".join(
+            f", {expr} AS _jm_attr_{name}" for name, expr in self.attributes.items()
+        )
         field_list = "".join(f", {f}" for f in fields)
         return (
             f"SELECT *, {self.event_id} AS _jm_event_id, {ts} AS _jm_ts, "
             f"{self.sequence} AS _jm_source_seq, {self.source_activity} AS _jm_source_activity, "
             f"{self.channel} AS _jm_source_channel, {self.account} AS _jm_account_name, "
-            f"{self.is_event} AS _jm_is_event, {identifiers} "
+            f"{self.is_event} AS _jm_is_event, {self.episode} AS _jm_episode, "
+            f"{self.team} AS _jm_team, {self.resource} AS _jm_resource, "
+            f"{self.rating} AS _jm_rating, {identifiers}{attributes} "
             f"FROM (SELECT *{field_list} FROM (SELECT *, {values} AS _v FROM {relation}))"
         )
-
-
-_INDEXED_SEGMENT = re.compile(r"^(.*?)((?:\[\d+\])+)$")
-
-
-def _json_path(column: str) -> str:
-    """A JSON path for a dotted column; ``a.ids[0]`` reads the first element of ``ids``.
-
-    Example:
-        >>> _json_path("associations.contactIds[0]")
-        '$."associations"."contactIds"[0]'
-    """
-    parts = []
-    for segment in check_column(column).split("."):
-        indexed = _INDEXED_SEGMENT.match(segment)
-        key, index = (indexed.group(1), indexed.group(2)) if indexed else (segment, "")
-        parts.append('"' + key + '"' + index)
-    return "$." + ".".join(parts)
-
-
-class _Fields:
-    """Hands out one ``_f<n>`` field per distinct source column a preset reads."""
-
-    def __init__(self) -> None:
-        self.columns: list[str] = []
-
-    def ref(self, column: str) -> str:
-        check_column(column)
-        if column not in self.columns:
-            self.columns.append(column)
-        return f"_f{self.columns.index(column) + 1}"
-
-
-def _value(fields: _Fields, spec: ValueSpec) -> str:
-    if spec.value is not None:
-        return quote_literal(spec.value)
-    if spec.column is not None:
-        return fields.ref(spec.column)
-    assert spec.template is not None
-    parts: list[str] = []
-    position = 0
-    for match in _TEMPLATE_FIELD.finditer(spec.template):
-        if match.start() > position:
-            parts.append(quote_literal(spec.template[position : match.start()]))
-        parts.append(fields.ref(match.group(1)))
-        position = match.end()
-    if position < len(spec.template):
-        parts.append(quote_literal(spec.template[position:]))
-    return "(" + " || ".join(parts) + ")"
-
-
-def offset_ms_expression(text: str) -> str:
-    """Milliseconds in ``text`` as an INTERVAL (fractions kept to the microsecond); NULL if unreadable.
-
-    Example:
-        >>> offset_ms_expression("_f2")
-        'to_microseconds(CAST(round(try_cast(_f2 AS DOUBLE) * 1000) AS BIGINT))'
-    """
-    return f"to_microseconds(CAST(round(try_cast({text} AS DOUBLE) * 1000) AS BIGINT))"
-
-
-def timestamp_expression(text: str, fmt: str, timezone: str) -> str:
-    """Parse ``text`` into a UTC TIMESTAMPTZ as declared; NULL when it cannot be read.
-
-    Example:
-        >>> "try_strptime" in timestamp_expression("x", "%d-%m-%Y %H:%M", "Europe/Rome")
-        True
-    """
-    if not _TZ_PATTERN.match(timezone):
-        raise ValueError(f"time zone {timezone!r} is not an IANA name like Europe/Amsterdam")
-    zone = quote_literal(timezone)
-    if fmt == "iso":
-        return (
-            f"CASE WHEN regexp_matches({text}, {quote_literal(_OFFSET_SUFFIX)}) "
-            f"THEN try_cast({text} AS TIMESTAMPTZ) "
-            f"ELSE timezone({zone}, try_cast({text} AS TIMESTAMP)) END"
-        )
-    if fmt == "epoch_s":
-        return f"to_timestamp(try_cast({text} AS DOUBLE))"
-    if fmt == "epoch_ms":
-        return f"to_timestamp(try_cast({text} AS DOUBLE) / 1000.0)"
-    parsed = f"try_strptime({text}, {quote_literal(fmt)})"
-    if "%z" in fmt or "%Z" in fmt:
-        return parsed
-    return f"timezone({zone}, {parsed})"
-
-
-def typed_timestamp_expressions(column: str, timezone: str) -> dict[str, str]:
-    """How a column already typed as a timestamp or date becomes a UTC TIMESTAMPTZ, per type.
-
-    Naive timestamps and dates take ``timezone``, as naive text does.
-
-    Example:
-        >>> typed_timestamp_expressions("ts", "UTC")["TIMESTAMP WITH TIME ZONE"]
-        '"ts"'
-    """
-    if not _TZ_PATTERN.match(timezone):
-        raise ValueError(f"time zone {timezone!r} is not an IANA name like Europe/Amsterdam")
-    value = quote_identifier(column)
-    naive = f"timezone({quote_literal(timezone)}, CAST({value} AS TIMESTAMP))"
-    expressions = {"TIMESTAMP WITH TIME ZONE": value, "DATE": naive}
-    expressions.update(
-        {kind: naive for kind in ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")}
-    )
-    return expressions
 
 
 def compile_source(
@@ -271,15 +184,67 @@ def compile_source(
 ) -> CompiledSource:
     """Turn ``preset`` (applied as source ``source``) into SQL expressions.
 
+    ``timezone`` (the source's) overrides the preset's zone for naive timestamps;
     ``link_on``: the identifier kinds that join customers; a row needs one of them (all the
     preset's kinds count when not given).
     """
     check_name(source, "source name")
-    fields = _Fields()
-    ts_text = fields.ref(preset.timestamp.column)
-    zone = timezone or preset.timestamp.timezone
-    ts = timestamp_expression(ts_text, preset.timestamp.format, zone)
-    ts_typed = (
+    fields = Fields()
+    ts = _timestamp(fields, preset, timezone or preset.timestamp.timezone)
+    identifiers = {
+        kind: f"lower({fields.ref(column)})" if kind in normalise_email else fields.ref(column)
+        for kind, column in preset.identifiers.items()
+    }
+    event_id = _event_id(fields, preset, source)
+    sequence = (
+        f"try_cast({fields.ref(preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
+    )
+    activity = value_sql(fields, preset.activity)
+    channel, episode, team, resource, rating = (
+        value_sql(fields, spec) if spec is not None else "NULL::VARCHAR"
+        for spec in (preset.channel, preset.episode, preset.team, preset.resource, preset.rating)
+    )
+    account = fields.ref(preset.account) if preset.account else "NULL::VARCHAR"
+    attributes = {name: fields.ref(column) for name, column in preset.attributes.items()}
+    is_event = _is_event(fields, preset)
+    required = {column: fields.ref(column) for column in preset.required}
+    linking = [k for k in identifiers if link_on is None or k in link_on] or list(identifiers)
+    return CompiledSource(
+        source=source,
+        system=preset.system,
+        format=preset.format,
+        columns=tuple(fields.columns),
+        event_id=event_id,
+        ts=ts.sql,
+        ts_text=ts.text,
+        ts_column=preset.timestamp.column,
+        ts_typed=ts.typed,
+        sequence=sequence,
+        source_activity=activity,
+        channel=channel,
+        episode=episode,
+        team=team,
+        resource=resource,
+        rating=rating,
+        account=account,
+        identifiers=identifiers,
+        attributes=attributes,
+        is_event=is_event,
+        reject_reason=reject_reason(preset, ts.text, ts.offset_text, required, linking),
+    )
+
+
+class _Timestamp(NamedTuple):
+    sql: str  # the UTC time, parsed from the text
+    text: str  # the field holding the timestamp's text
+    typed: dict[str, str]  # per DuckDB type: the UTC time of a typed (Parquet) column
+    offset_text: str | None  # the field holding the offset in milliseconds, if any
+
+
+def _timestamp(fields: Fields, preset: ConnectorPreset, zone: str) -> _Timestamp:
+    text = fields.ref(preset.timestamp.column)
+    ts = timestamp_expression(text, preset.timestamp.format, zone)
+    typed = (
         typed_timestamp_expressions(preset.timestamp.column, zone)
         if preset.format == "parquet" and preset.timestamp.format == "iso"
         else {}
@@ -289,94 +254,23 @@ def compile_source(
         offset_text = fields.ref(preset.timestamp.offset_ms_column)
         offset = offset_ms_expression(offset_text)
         ts = f"({ts} + {offset})"
-        ts_typed = {kind: f"({expr} + {offset})" for kind, expr in ts_typed.items()}
-    identifiers: dict[str, str] = {}
-    for kind, column in preset.identifiers.items():
-        value = fields.ref(column)
-        identifiers[kind] = f"lower({value})" if kind in normalise_email else value
+        typed = {kind: f"({expr} + {offset})" for kind, expr in typed.items()}
+    return _Timestamp(ts, text, typed, offset_text)
+
+
+def _event_id(fields: Fields, preset: ConnectorPreset, source: str) -> str:
     if preset.event_id == (ROW_IDENTITY,):
         natural_key = "_file || chr(31) || _row"
     else:
         key_parts = ", ".join(f"coalesce({fields.ref(c)}, chr(0))" for c in preset.event_id)
         natural_key = f"concat_ws(chr(31), {key_parts})"
-    event_id = f"md5_number({quote_literal(source)} || chr(31) || {natural_key})"
-    sequence = (
-        f"try_cast({fields.ref(preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
-    )
-    activity = _value(fields, preset.activity)
-    channel = _value(fields, preset.channel) if preset.channel else "NULL::VARCHAR"
-    account = fields.ref(preset.account) if preset.account else "NULL::VARCHAR"
-    if preset.events_where is not None:
-        is_event = (
-            f"coalesce({fields.ref(preset.events_where.column)} = "
-            f"{quote_literal(preset.events_where.equals)}, false)"
-        )
-    else:
-        is_event = "true"
-    required = {column: fields.ref(column) for column in preset.required}
-    linking = [k for k in identifiers if link_on is None or k in link_on] or list(identifiers)
-    reject_reason = _reject_reason(preset, ts_text, offset_text, required, linking)
-    return CompiledSource(
-        source=source,
-        system=preset.system,
-        format=preset.format,
-        columns=tuple(fields.columns),
-        event_id=event_id,
-        ts=ts,
-        ts_text=ts_text,
-        ts_column=preset.timestamp.column,
-        ts_typed=ts_typed,
-        sequence=sequence,
-        source_activity=activity,
-        channel=channel,
-        account=account,
-        identifiers=identifiers,
-        is_event=is_event,
-        reject_reason=reject_reason,
-    )
+    return event_id_expression(f"{quote_literal(source)} || chr(31) || {natural_key}")
 
 
-def _reject_reason(
-    preset: ConnectorPreset,
-    ts_text: str,
-    offset_text: str | None,
-    required: dict[str, str],
-    linking: list[str],
-) -> str:
-    """A CASE over ``canonical_sql``'s columns naming why a row cannot be used (NULL when it can)."""
-    checks: list[tuple[str, str]] = []
-    if preset.format == "jsonl":
-        checks.append(("_v IS NULL", quote_literal("invalid JSON line (truncated or malformed)")))
-    for column, field in required.items():
-        checks.append((f"{field} IS NULL", quote_literal(f"missing required value {column!r}")))
-    any_identifier = " OR ".join(f"_jm_id_{kind} IS NOT NULL" for kind in linking)
-    columns = ", ".join(preset.identifiers[kind] for kind in linking)
-    checks.append(
-        (f"NOT ({any_identifier})", quote_literal(f"missing identifier (none of {columns})"))
+def _is_event(fields: Fields, preset: ConnectorPreset) -> str:
+    if preset.events_where is None:
+        return "true"
+    return (
+        f"coalesce({fields.ref(preset.events_where.column)} = "
+        f"{quote_literal(preset.events_where.equals)}, false)"
     )
-    column = preset.timestamp.column
-    checks.append((f"{ts_text} IS NULL", quote_literal(f"missing timestamp {column!r}")))
-    offset_column = preset.timestamp.offset_ms_column
-    if offset_text is not None:
-        checks.append(
-            (f"{offset_text} IS NULL", quote_literal(f"missing timestamp offset {offset_column!r}"))
-        )
-        checks.append(
-            (
-                f"{offset_ms_expression(offset_text)} IS NULL",
-                f"{quote_literal(f'unparseable timestamp offset in {offset_column!r}: ')} || "
-                f"chr(39) || {offset_text} || chr(39) || {quote_literal(' (expected milliseconds)')}",
-            )
-        )
-    checks.append(
-        (
-            "_jm_ts IS NULL",
-            f"{quote_literal(f'unparseable timestamp in {column!r}: ')} || chr(39) || {ts_text} "
-            f"|| chr(39) || {quote_literal(f' (expected format {preset.timestamp.format})')}",
-        )
-    )
-    checks.append(
-        ("_jm_is_event AND _jm_source_activity IS NULL", quote_literal("missing activity value"))
-    )
-    branches = " ".join(f"WHEN {condition} THEN {reason}" for condition, reason in checks)
-    return f"CASE {branches} ELSE NULL END"

@@ -1,204 +1,195 @@
-"""Move landed rows into the raw table or quarantine: the step every connector shares.
+"""The one landing step every connector shares: one source, one transaction.
 
-A connector fills the temp table (or view) ``_landing`` (source columns as text, plus
-``_row``, the 1-based row number within its origin) and calls ``store_landed``. Every row
-is read once with the preset's compiled expressions: its canonical values (event id, UTC
-timestamp, activity, identifiers, …) and, from them, the reason it cannot be used
-(``CompiledSource.reject_reason``). Usable rows go to ``raw.<source>`` with their origin,
-row, load id and those canonical values (``_jm_*`` columns, which staging reads without
-parsing again); the others to ``mining.quarantine`` with the reason and the row as read.
-New columns are added to the raw table (schema drift is kept, not an error). When a
-preset's expressions change, ``refresh_canonical`` computes the canonical values of the
-rows already landed again.
+``land_source(ctx, connector.origins())`` opens the transaction and, for each origin the
+connector yields (see ``protocol``):
+
+1. removes what the origin replaces — a changed file's earlier rows, or everything of the
+   source before a full read — and otherwise brings the canonical columns of rows already
+   landed up to date with the preset (``rawtables.refresh_canonical``);
+2. skips a file whose stamp the manifest already holds;
+3. lands each batch as the temp view ``_landing``, quarantines the rows the reader rejected
+   and stores the rest (``rawtables.store_landed``: raw or quarantine), counting rows read,
+   loaded and quarantined;
+4. records the origin: a manifest row for a file, the highest cursor value for an
+   incremental read;
+
+then commits. Any error rolls everything of the source back — raw rows, quarantine,
+manifest and cursor — and closes the connector's streams (a database cursor, a file).
 
 Example:
-    >>> # loaded, quarantined = store_landed(con, "crm", preset, compiled, "contacts.csv", load_id, run_id)  # doctest: +SKIP
+    >>> # load = land_source(ctx, FileConnector(ctx).origins())
+    >>> # load.rows_read == load.rows_loaded + load.rows_quarantined  -> True
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterable
+from contextlib import closing, suppress
+from typing import Literal, TypeVar
+
 import duckdb
 
-from journey_mining.config import ConnectorPreset
-from journey_mining.connectors.compile import (
-    CANONICAL_PREFIX,
-    CompiledSource,
-    quote_identifier,
-    quote_literal,
+from journey_mining.connectors.bookkeeping import (
+    ensure_bookkeeping_tables,
+    forget_file,
+    forget_source,
+    known_stamp,
+    record_file,
+    store_cursor,
 )
-from journey_mining.errors import MissingColumn, SourceError
+from journey_mining.connectors.protocol import (
+    Batch,
+    CursorValue,
+    FileLoad,
+    LoadContext,
+    Origin,
+    SourceLoad,
+)
+from journey_mining.connectors.rawtables import refresh_canonical, store_landed
+from journey_mining.errors import JourneyMiningError, SourceError
+from journey_mining.warehouse import duckdb_failure, table_exists
 
-META_COLUMNS = ("_file", "_row", "_load_id")
-
-
-def landed_columns(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The source columns of ``_landing`` (without the bookkeeping ones) and their types."""
-    rows = con.execute("SELECT column_name, column_type FROM (DESCRIBE _landing)").fetchall()
-    return {str(r[0]): str(r[1]) for r in rows if r[0] not in META_COLUMNS}
-
-
-def check_required(
-    preset: ConnectorPreset, columns: list[str] | dict[str, str], origin: str
-) -> None:
-    """Stop the source when a column the preset needs is absent, naming it and the origin."""
-    if preset.format in ("jsonl", "xes"):
-        return  # keys vary per line/event; a missing value is quarantined per row instead
-    missing = [c for c in preset.required_columns() if c not in columns]
-    if missing:
-        raise MissingColumn(
-            f"{origin}: required column {missing[0]!r} is missing (found {list(columns)}). "
-            f"Fix: export the data with that column, or map preset {preset.name!r} to the "
-            "column it has."
-        )
+_BATCH_RELATION = "_jm_batch"
+_T = TypeVar("_T")
+Status = Literal["loaded", "reloaded", "skipped"]
 
 
-def _raw_columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
-    """``raw.<source>``'s columns and their types, in table order (empty when it does not exist)."""
-    return {
-        str(r[0]): str(r[1])
-        for r in con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'raw' AND table_name = ? ORDER BY ordinal_position",
-            [source],
-        ).fetchall()
-    }
+def land_source(ctx: LoadContext, origins: Iterable[Origin]) -> SourceLoad:
+    """Land every origin of one source in one transaction (see the module doc).
 
-
-def _source_columns(raw_columns: dict[str, str]) -> dict[str, str]:
-    """The source's own columns among ``raw.<source>``'s (not bookkeeping, not canonical)."""
-    return {
-        c: kind
-        for c, kind in raw_columns.items()
-        if c not in META_COLUMNS and not c.startswith(CANONICAL_PREFIX)
-    }
-
-
-def ensure_raw_table(
-    con: duckdb.DuckDBPyConnection,
-    source: str,
-    columns: dict[str, str],
-    compiled: CompiledSource,
-) -> None:
-    """Create ``raw.<source>`` or adapt it to a newer batch's columns (schema drift).
-
-    Columns keep the type they landed with (text for CSV, JSON lines, XES and SQL sources;
-    Parquet's own types). A new column is added; a column that lands with another type than
-    before becomes text, which holds both.
+    A DuckDB error is re-raised as ``SourceError`` naming the source and the origin (file)
+    it came from, or as ``OutOfMemory`` with the memory cap and the fix.
     """
-    present = _raw_columns(con, source)
-    if not present:
-        defs = [f"{quote_identifier(c)} {kind}" for c, kind in columns.items()]
-        defs += ["_file VARCHAR", "_row BIGINT", "_load_id VARCHAR"]
-        defs += [f"{name} {kind}" for name, kind in compiled.canonical_columns().items()]
-        con.execute(f"CREATE TABLE raw.{source} ({', '.join(defs)})")
-        _store_fingerprint(con, source, compiled)
-        return
-    for column, kind in columns.items():
-        if column not in present:
-            con.execute(f"ALTER TABLE raw.{source} ADD COLUMN {quote_identifier(column)} {kind}")
-        elif present[column] != kind and present[column] != "VARCHAR":
-            con.execute(f"ALTER TABLE raw.{source} ALTER {quote_identifier(column)} TYPE VARCHAR")
+    results: list[FileLoad] = []
+    current: str | None = None  # the origin being landed, for the error message
+    try:
+        ensure_bookkeeping_tables(ctx.con)
+        ctx.con.execute("BEGIN TRANSACTION")
+    except duckdb.Error as err:
+        raise _failure(ctx, err, None) from None
+    try:
+        with closing(_stream(origins)) as stream:
+            for origin in stream:
+                current = origin.path
+                results.append(_land_origin(ctx, origin))
+        current = None
+        ctx.con.execute("COMMIT")
+    except BaseException as err:
+        _rollback(ctx)
+        if isinstance(err, duckdb.Error):
+            raise _failure(ctx, err, current) from None
+        raise
+    return SourceLoad(source=ctx.name, files=results)
 
 
-def _store_fingerprint(
-    con: duckdb.DuckDBPyConnection, source: str, compiled: CompiledSource
-) -> None:
-    con.execute("DELETE FROM meta.raw_canonical WHERE source = ?", [source])
-    con.execute(
-        "INSERT INTO meta.raw_canonical VALUES (?, ?, now())", [source, compiled.fingerprint]
-    )
+def _rollback(ctx: LoadContext) -> None:
+    """Roll the load back; a connection DuckDB invalidated has nothing left to roll back."""
+    with suppress(duckdb.Error):
+        ctx.con.execute("ROLLBACK")
 
 
-def refresh_canonical(
-    con: duckdb.DuckDBPyConnection, source: str, compiled: CompiledSource
-) -> bool:
-    """Compute ``raw.<source>``'s canonical columns again if the preset's expressions changed.
-
-    Returns whether it did. Rows keep their source columns, origin and load id; the
-    caller runs this inside the source's load transaction.
-    """
-    raw_columns = _raw_columns(con, source)
-    if not raw_columns:
-        return False
-    stored = con.execute(
-        "SELECT fingerprint FROM meta.raw_canonical WHERE source = ?", [source]
-    ).fetchone()
-    if stored is not None and stored[0] == compiled.fingerprint:
-        return False
-    columns = _source_columns(raw_columns)
-    kept = "".join(f"{quote_identifier(c)}, " for c in columns)
-    canonical = ", ".join(compiled.canonical_columns())
-    relation = f"(SELECT {kept}_file, _row, _load_id FROM raw.{source})"
-    con.execute(
-        f"CREATE OR REPLACE TABLE raw.{source} AS SELECT {kept}_file, _row, _load_id, {canonical} "
-        f"FROM ({compiled.canonical_sql(relation, types=columns)})"
-    )
-    _store_fingerprint(con, source, compiled)
-    return True
-
-
-def store_landed(
-    con: duckdb.DuckDBPyConnection,
-    source: str,
-    preset: ConnectorPreset,
-    compiled: CompiledSource,
-    origin: str,
-    load_id: str,
-    run_id: str,
-) -> tuple[int, int]:
-    """Check ``_landing`` and move its rows to raw or quarantine; return (loaded, quarantined).
-
-    The checked rows (canonical values and reject reason) are a view, not a temp table: a
-    temp table would be kept in memory until the load's transaction commits (for a
-    rollback), for every file and batch of the source. The usable rows go to raw first;
-    only when fewer than all landed rows were usable is the view read again for the
-    quarantine (usually few rows, often none: then the checks run once).
-    """
-    columns = landed_columns(con)
-    clashing = [c for c in columns if c.startswith(CANONICAL_PREFIX)]
-    if clashing:
-        raise SourceError(
-            f"{origin}: column {clashing[0]!r} clashes with the canonical columns the raw table "
-            f"keeps ({CANONICAL_PREFIX}*). Fix: rename it in the export or a query."
-        )
-    check_required(preset, columns, origin)
-    if preset.format == "jsonl":
-        raw_row = "line"
+def _failure(ctx: LoadContext, err: duckdb.Error, origin: str | None) -> JourneyMiningError:
+    where = f"loading source {ctx.name!r}" + (f" ({origin})" if origin else "")
+    if origin is None:
+        fix = "check that the warehouse file is writable and the disk has free space"
+    elif ctx.source.sql is not None:
+        fix = f"check the columns and values the query returns against preset {ctx.preset.name!r}"
     else:
-        pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
-        raw_row = f"json_object({pairs})::VARCHAR"
-    canonical = compiled.canonical_sql(
-        f"(SELECT *, {quote_literal(origin)} AS _file FROM _landing)", types=columns
+        fix = (
+            f"check that {origin} is a {ctx.preset.format} export preset {ctx.preset.name!r} "
+            "can read (not truncated, not another format)"
+        )
+    return duckdb_failure(
+        ctx.con, err, where, fix + "; nothing of this source was written.", SourceError
     )
-    landed = "".join(f"{quote_identifier(c)}, " for c in columns)
-    canonical_columns = ", ".join(compiled.canonical_columns())
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _checked AS SELECT {landed}_row, {canonical_columns}, "
-        f"{compiled.reject_reason} AS _reason FROM ({canonical})"
+
+
+def _stream(items: Iterable[_T]) -> Generator[_T]:
+    """``items`` as a generator: closing it closes the connector's generator (and its
+    database cursor or file) when a load stops early."""
+    yield from items
+
+
+def _land_origin(ctx: LoadContext, origin: Origin) -> FileLoad:
+    if ctx.on_origin is not None:
+        ctx.on_origin(origin.path)
+    status = _prepare(ctx, origin)
+    if status == "skipped":
+        return FileLoad(path=origin.path, status="skipped")
+    read = loaded = quarantined = 0
+    highest = origin.cursor.after if origin.cursor is not None else None
+    with closing(_stream(origin.batches)) as batches:
+        for batch in batches:
+            batch_read, batch_loaded, batch_quarantined = _land_batch(ctx, origin.path, batch)
+            read += batch_read
+            loaded += batch_loaded
+            quarantined += batch_quarantined
+            highest = batch.cursor or highest
+            if ctx.on_rows is not None and batch_read:
+                ctx.on_rows(read)
+    if origin.cursor is not None and origin.cursor.after is not None and read == 0:
+        status = "skipped"  # an incremental read that found nothing new
+    result = FileLoad(
+        path=origin.path,
+        status=status,
+        rows_read=read,
+        rows_loaded=loaded,
+        rows_quarantined=quarantined,
     )
-    ensure_raw_table(con, source, columns, compiled)
-    raw_types = _raw_columns(con, source)
-    selected = "".join(
-        f"CAST({quote_identifier(c)} AS {raw_types[c]}) AS {quote_identifier(c)}, "
-        if raw_types[c] != kind
-        else f"{quote_identifier(c)}, "
-        for c, kind in columns.items()
-    )
-    inserted = con.execute(
-        f"INSERT INTO raw.{source} BY NAME SELECT {selected}? AS _file, _row, ? AS _load_id, "
-        f"{canonical_columns} FROM _checked WHERE _reason IS NULL",
-        [origin, load_id],
-    ).fetchone()
-    counted = con.execute("SELECT count(*) FROM _landing").fetchone()
-    assert inserted is not None and counted is not None
-    loaded, quarantined = int(inserted[0]), 0
-    if loaded < int(counted[0]):
-        rejected = con.execute(
-            "INSERT INTO mining.quarantine "
-            f"SELECT ?, ?, _row, _reason, {raw_row}, ?, ? FROM _checked WHERE _reason IS NOT NULL",
-            [source, origin, load_id, run_id],
-        ).fetchone()
-        assert rejected is not None
-        quarantined = int(rejected[0])
-    con.execute("DROP VIEW _checked")
-    return loaded, quarantined
+    _record(ctx, origin, result, highest)
+    return result
+
+
+def _prepare(ctx: LoadContext, origin: Origin) -> Status:
+    """Remove what ``origin`` replaces; ``skipped`` for a file the manifest already holds."""
+    con, name = ctx.con, ctx.name
+    if origin.replaces_source:
+        existed = table_exists(con, f"raw.{name}")
+        forget_source(con, name, existed)
+        return "reloaded" if existed else "loaded"
+    refresh_canonical(con, name, ctx.compiled)
+    if origin.stamp is None:
+        return "loaded"
+    known = known_stamp(con, name, origin.path)
+    if known == origin.stamp:
+        return "skipped"
+    if known is not None:
+        forget_file(con, name, origin.path)
+        return "reloaded"
+    return "loaded"
+
+
+def _land_batch(ctx: LoadContext, origin: str, batch: Batch) -> tuple[int, int, int]:
+    """Make the batch ``_landing``, quarantine the reader's rejects, store the rest.
+
+    Nothing is cleaned up after a failure: the transaction is aborted then, and its
+    rollback removes the views.
+    """
+    con = ctx.con
+    registered = not isinstance(batch.rows, str)
+    if registered:
+        con.register(_BATCH_RELATION, batch.rows)
+    relation = f"SELECT * FROM {_BATCH_RELATION}" if registered else batch.rows
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _landing AS {relation}")
+    rejected = 0
+    if batch.rejected is not None:
+        ((rejected,),) = con.execute(
+            "INSERT INTO mining.quarantine SELECT ?, ?, _row, reason, raw_row, ?, ? "
+            f"FROM ({batch.rejected})",
+            [ctx.name, origin, ctx.load_id, ctx.run_id],
+        ).fetchall()
+    read, loaded, quarantined = store_landed(ctx, origin)
+    con.execute("DROP VIEW _landing")
+    if registered:
+        con.unregister(_BATCH_RELATION)
+    return read + rejected, loaded, quarantined + rejected
+
+
+def _record(
+    ctx: LoadContext, origin: Origin, result: FileLoad, highest: CursorValue | None
+) -> None:
+    """The origin's bookkeeping: a manifest row, or the cursor it moved."""
+    if origin.stamp is not None:
+        record_file(ctx.con, ctx.name, ctx.load_id, origin.stamp, result)
+    if origin.cursor is not None and highest is not None and highest != origin.cursor.after:
+        store_cursor(ctx.con, ctx.name, highest)

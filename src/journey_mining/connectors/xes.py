@@ -13,7 +13,7 @@ container attribute, which has no value of its own, is skipped.
 
 Batches end at a trace boundary once ``batch_rows`` events are collected (a trace longer
 than ``batch_rows`` is split), and may differ in their columns when attributes vary:
-``store_landed`` adds the new columns to the raw table.
+the landing step adds the new columns to the raw table.
 
 Example:
     >>> import gzip, tempfile
@@ -135,68 +135,15 @@ def iter_xes_batches(path: Path, batch_rows: int = 100_000) -> Iterator[pd.DataF
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
     if not path.is_file():
-        raise SourceError(f"XES file {str(path)!r} does not exist. Fix: check the source's path.")
-    check = _ColumnCheck(path)
-    batch: list[dict[str, str]] = []
-    pending: list[dict[str, str]] = []  # events of the trace being read
-    rows_done = 0
-    last: etree._Element | None = None
-
-    def flush(trace: etree._Element | None) -> None:
-        """Give the pending events their trace's attributes and move them to the batch."""
-        if trace is not None:
-            case = {CASE_PREFIX + k: v for k, v in _attributes(trace).items()}
-            check(case, trace)
-            for event in pending:
-                event.update(case)
-        batch.extend(pending)
-        pending.clear()
-
-    def frame() -> pd.DataFrame:
-        nonlocal rows_done
-        result = pd.DataFrame.from_records(batch, coerce_float=False)
-        result[ROW_COLUMN] = pd.RangeIndex(rows_done + 1, rows_done + len(batch) + 1)
-        rows_done += len(batch)
-        batch.clear()
-        return result
-
+        raise SourceError(
+            f"XES file {str(path.absolute())!r} does not exist. Fix: check the source's path."
+        )
+    reader = _Reader(path, batch_rows)
     try:
         with _open(path) as handle:
-            parser = etree.iterparse(
-                handle,
-                events=("end",),
-                tag=("{*}event", "{*}trace"),
-                resolve_entities=False,
-                no_network=True,
-            )
-            for _, element in parser:
-                last = element
-                if str(element.tag).endswith("event"):
-                    attributes = _attributes(element)
-                    check(attributes, element)
-                    pending.append(attributes)
-                    element.clear()
-                    parent = element.getparent()
-                    if parent is None or not str(parent.tag).endswith("trace"):
-                        flush(None)  # an event outside any trace has no case attributes
-                    elif len(pending) >= batch_rows:
-                        flush(parent)  # a very long trace: split it, memory stays bounded
-                        # Drop the (cleared) events before this one; the parser may have
-                        # read ahead, so events after it are left alone.
-                        for stub in list(element.itersiblings(preceding=True)):
-                            if stub.get("key") is None:
-                                parent.remove(stub)
-                else:
-                    flush(element)
-                    element.clear()
-                    parent = element.getparent()
-                    if parent is not None:  # drop the traces and headers read so far
-                        while element.getprevious() is not None:
-                            del parent[0]
-                if len(batch) >= batch_rows:
-                    yield frame()
+            yield from reader.frames(handle)
     except etree.XMLSyntaxError as err:
-        at = err.lineno or (last.sourceline if last is not None else "?")
+        at = err.lineno or (reader.last.sourceline if reader.last is not None else "?")
         raise SourceError(
             f"{path}, line {at}: not well-formed XES ({err.msg}). Fix: repair or re-export the "
             "log; a truncated file usually means the export or download stopped early."
@@ -206,6 +153,79 @@ def iter_xes_batches(path: Path, batch_rows: int = 100_000) -> Iterator[pd.DataF
             f"{path}: cannot read the file ({err}). Fix: re-download or re-export it; a gzip "
             "stream that ends early means the file is truncated."
         ) from None
-    flush(None)
-    if batch:
-        yield frame()
+    reader.flush(None)
+    if reader.batch:
+        yield reader.frame()
+
+
+class _Reader:
+    """The state of one streaming read: the batch being filled and the trace being read."""
+
+    def __init__(self, path: Path, batch_rows: int) -> None:
+        self.check = _ColumnCheck(path)
+        self.batch_rows = batch_rows
+        self.batch: list[dict[str, str]] = []
+        self.pending: list[dict[str, str]] = []  # events of the trace being read
+        self.rows_done = 0
+        self.last: etree._Element | None = None
+
+    def frames(self, handle: io.BufferedIOBase) -> Iterator[pd.DataFrame]:
+        """Parse ``handle``; yield a frame whenever ``batch_rows`` events are collected."""
+        parser = etree.iterparse(
+            handle,
+            events=("end",),
+            tag=("{*}event", "{*}trace"),
+            resolve_entities=False,
+            no_network=True,
+        )
+        for _, element in parser:
+            self.last = element
+            if str(element.tag).endswith("event"):
+                self._event(element)
+            else:
+                self._trace(element)
+            if len(self.batch) >= self.batch_rows:
+                yield self.frame()
+
+    def _event(self, element: etree._Element) -> None:
+        attributes = _attributes(element)
+        self.check(attributes, element)
+        self.pending.append(attributes)
+        element.clear()
+        parent = element.getparent()
+        if parent is None or not str(parent.tag).endswith("trace"):
+            self.flush(None)  # an event outside any trace has no case attributes
+        elif len(self.pending) >= self.batch_rows:
+            self.flush(parent)  # a very long trace: split it, memory stays bounded
+            # Drop the (cleared) events before this one; the parser may have read ahead,
+            # so events after it are left alone.
+            for stub in list(element.itersiblings(preceding=True)):
+                if stub.get("key") is None:
+                    parent.remove(stub)
+
+    def _trace(self, element: etree._Element) -> None:
+        self.flush(element)
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:  # drop the traces and headers read so far
+            while element.getprevious() is not None:
+                del parent[0]
+
+    def flush(self, trace: etree._Element | None) -> None:
+        """Give the pending events their trace's attributes and move them to the batch."""
+        if trace is not None:
+            case = {CASE_PREFIX + k: v for k, v in _attributes(trace).items()}
+            self.check(case, trace)
+            for event in self.pending:
+                event.update(case)
+        self.batch.extend(self.pending)
+        self.pending.clear()
+
+    def frame(self) -> pd.DataFrame:
+        """The collected events as a text frame with ``_row``; the batch starts again."""
+        result = pd.DataFrame.from_records(self.batch, coerce_float=False)
+        first = self.rows_done + 1
+        result[ROW_COLUMN] = pd.RangeIndex(first, first + len(self.batch))
+        self.rows_done += len(self.batch)
+        self.batch.clear()
+        return result

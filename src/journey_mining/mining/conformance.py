@@ -124,8 +124,7 @@ def _file_model(
     file = Path(path)
     if not file.is_file():
         raise ConfigError(
-            f"{kind} file {str(file)!r} does not exist. Fix: check the path "
-            "(relative paths are resolved from the current directory)."
+            f"{kind} file {str(file.absolute())!r} does not exist. Fix: check the path."
         )
     if file.suffix.lower() not in set(suffixes):
         raise ConfigError(

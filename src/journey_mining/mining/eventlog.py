@@ -90,8 +90,7 @@ def _process_tree(spec: TreeSpec, parent: Any = None) -> Any:
 def _check_model_file(path: Path, kind: str) -> Path:
     if not path.is_file():
         raise MiningError(
-            f"{kind} file {str(path)!r} does not exist. Fix: check the path "
-            "(relative paths are resolved from the current directory)."
+            f"{kind} file {str(path.absolute())!r} does not exist. Fix: check the path."
         )
     return path
 

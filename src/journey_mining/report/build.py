@@ -162,4 +162,4 @@ def report_path(
     report = Path(pipeline.outputs.report)
     if report.is_absolute():
         return report
-    return Path(outputs_dir or pipeline.outputs_dir or warehouse.parent) / report
+    return Path(outputs_dir or pipeline.outputs_path() or warehouse.parent) / report
