@@ -24,6 +24,7 @@ from journey_mining.errors import UsageError, WarehouseError
 from journey_mining.init import InitResult, init_exports
 from journey_mining.pipeline import RunResult, run_pipeline
 from journey_mining.progress import ProgressEvent, ProgressSink
+from journey_mining.report.build import ReportResult, report_path, write_report
 from journey_mining.report.summary import Summary, build_summary
 from journey_mining.resources import resource_dir
 from journey_mining.run_record import RunRecord, pipeline_warehouse, run_record
@@ -35,6 +36,7 @@ __all__ = [
     "DemoResult",
     "InitResult",
     "ProgressEvent",
+    "ReportResult",
     "RunRecord",
     "RunResult",
     "SourceStatus",
@@ -48,6 +50,7 @@ __all__ = [
     "journeys",
     "locate_warehouse",
     "process_map",
+    "report",
     "resource_dir",
     "run",
     "run_record",
@@ -423,3 +426,41 @@ def trends(warehouse: str | Path, period: str = "month") -> pd.DataFrame:
 def process_map(warehouse: str | Path) -> pd.DataFrame:
     """The directly-follows edges with frequencies and waiting times."""
     return table(warehouse, "dfg_edges")
+
+
+def report(
+    warehouse: str | Path,
+    out: str | Path = "report.html",
+    title: str | None = None,
+) -> ReportResult:
+    """Write the self-contained HTML report of a warehouse (one file, works offline).
+
+    In a notebook the result displays the report inline.
+
+    Example:
+        >>> jm.report("journey-mining-demo/journeys.duckdb", "report.html").bytes > 0  # doctest: +SKIP
+        True
+    """
+    return write_report(warehouse, out, title=title)
+
+
+def report_targets(
+    pipeline: str | Path | None, warehouse: str | Path | None, out: str | Path | None
+) -> tuple[Path, Path]:
+    """Which warehouse to report on and where to write, from a pipeline and/or explicit paths.
+
+    The warehouse as every reading command finds it (:func:`locate_warehouse`); the output is
+    ``out``, else the pipeline's ``outputs.report``, else ``report.html``.
+
+    Example:
+        >>> report_targets(None, "w.duckdb", None)
+        (PosixPath('w.duckdb'), PosixPath('report.html'))
+    """
+    target_warehouse = locate_warehouse(warehouse, pipeline)
+    if out is not None:
+        return target_warehouse, Path(out)
+    if pipeline is not None:
+        chosen = report_path(load_pipeline(pipeline), target_warehouse)
+        if chosen is not None:
+            return target_warehouse, chosen
+    return target_warehouse, Path("report.html")

@@ -8,6 +8,7 @@ Example:
     $ journey-mining demo
     $ journey-mining run pipelines/demo.yaml --data-dir journey-mining-demo/exports
     $ journey-mining summary --warehouse journey-mining-demo/journeys.duckdb --json
+    $ journey-mining report -w journey-mining-demo/journeys.duckdb -o report.html
 """
 
 from __future__ import annotations
@@ -155,6 +156,8 @@ def _print_run(result: api.RunResult) -> None:
         f"{result.journeys:,} journeys, {result.variants:,} variants "
         f"({result.variants_aligned:,} aligned now, {result.variants_from_cache:,} from cache)"
     )
+    if result.report:
+        console.print(f"Report: {result.report}")
 
 
 @app.command()
@@ -372,6 +375,32 @@ def findings(
             "yes" if row["in_default_view"] else "no",
         )
     console.print(table)
+
+
+@app.command()
+def report(
+    pipeline_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[PIPELINE]",
+            help="A pipeline YAML file: its warehouse, and its outputs.report as the output.",
+        ),
+    ] = None,
+    warehouse: WarehouseOption = None,
+    pipeline: PipelineOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The HTML file to write (default: report.html)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+) -> None:
+    """Write the self-contained HTML report: process map, variants, funnel, findings, journey map."""
+    with _clear_errors():
+        target_warehouse, target = api.report_targets(pipeline_file or pipeline, warehouse, out)
+        result = api.report(target_warehouse, target, title=title)
+    console.print(f"Report: {result.path} ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
 
 
 @app.command()

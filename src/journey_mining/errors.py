@@ -60,6 +60,10 @@ class MiningError(JourneyMiningError):
     """Process discovery or conformance checking failed on the given log or model."""
 
 
+class ReportError(JourneyMiningError):
+    """The HTML report cannot be built or written (layout tool missing, output not writable)."""
+
+
 class WarehouseBusy(WarehouseError):
     """Another run holds the warehouse: this one is refused (CLI exit code 4)."""
 

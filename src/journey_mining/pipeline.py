@@ -31,7 +31,7 @@ from journey_mining.connectors.compile import (
 )
 from journey_mining.connectors.protocol import SourceLoad
 from journey_mining.connectors.sources import compile_sources
-from journey_mining.errors import ConfigError, JourneyMiningError
+from journey_mining.errors import ConfigError, JourneyMiningError, ReportError
 from journey_mining.happy_path import HappyPath, load_happy_path, parse_duration
 from journey_mining.identity import stitch_identities, write_stitching
 from journey_mining.loading import load_sources
@@ -40,6 +40,7 @@ from journey_mining.mining.conformance import bpmn_model, discover_model_bpmn, h
 from journey_mining.mining.models import ProcessModel
 from journey_mining.ordering import build_journey_events
 from journey_mining.progress import ProgressEvent, ProgressSink, ignore
+from journey_mining.report.build import report_path, write_report
 from journey_mining.report.stitching import read_stitching
 from journey_mining.run_record import (
     RunResult,
@@ -324,6 +325,16 @@ def run_pipeline(
             end_badly(con, run_id, loads, f"interrupted ({type(err).__name__})", "aborted")
             raise
         con.close()
+    report_file = report_path(pipeline, warehouse_path, outputs_dir)
+    if report_file is not None and result[0]:
+        (progress or ignore)(ProgressEvent("stage", "writing the report"))
+        try:
+            write_report(warehouse_path, report_file, title=pipeline.outputs.report_title)
+        except JourneyMiningError as err:
+            raise ReportError(
+                f"run {run_id} succeeded (its tables are committed), but writing its report "
+                f"failed: {err}"
+            ) from None
     return RunResult(
         run_id=run_id,
         pipeline=pipeline.name,
@@ -342,6 +353,7 @@ def run_pipeline(
         warnings=warnings,
         stitching=stitching,
         shared_identifiers=shared,
+        report=str(report_file) if report_file is not None and result[0] else None,
     )
 
 

@@ -55,6 +55,7 @@ class RunResult(BaseModel):
     warnings: list[str] = []
     stitching: list[StitchingLine] = []
     shared_identifiers: list[SharedIdentifierLine] = []
+    report: str | None = None
 
     @property
     def rows_read(self) -> int:

@@ -41,3 +41,6 @@ def test_explore_variants_notebook_executes(
     first = "".join(o.get("text", "") for o in notebook.cells[1].outputs)
     assert "journeys" in first and "variants cover 80% of journeys" in first
     assert (tmp_path / "demo" / "journeys.duckdb").is_file()
+    report = notebook.cells[-1].outputs[0]["data"]
+    assert "<iframe srcdoc=" in report["text/html"]  # jm.report(...) displays the report inline
+    assert (tmp_path / "demo" / "report.html").is_file()

@@ -17,6 +17,8 @@ Example:
 
 from __future__ import annotations
 
+import itertools
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -24,7 +26,6 @@ import pyarrow.compute as pc
 
 from journey_mining.analytics.statistics import (
     FloatArray,
-    IntArray,
     benjamini_hochberg,
     conservative_loss,
 )
@@ -308,9 +309,7 @@ def _sorted_groups(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
     bounds = np.append(starts, len(codes))
     names = encoded.dictionary.to_pylist()
-    return [
-        (str(names[codes[a]]), values[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
+    return [(str(names[codes[a]]), values[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:

@@ -176,6 +176,13 @@ class FindingsConfig(_Strict):
     q_threshold: float = Field(default=0.05, gt=0.0, lt=1.0)
 
 
+class OutputsConfig(_Strict):
+    """Files a run writes after it succeeds (paths relative to ``outputs_dir``)."""
+
+    report: str | None = None
+    report_title: str | None = None
+
+
 class PipelineConfig(_Strict):
     """A declared pipeline: sources, identity rules, activity mapping, happy path, outputs."""
 
@@ -184,6 +191,7 @@ class PipelineConfig(_Strict):
     data_dir: str = "."
     warehouse: str = "journeys.duckdb"
     outputs_dir: str | None = None
+    outputs: OutputsConfig = OutputsConfig()
     sources: tuple[SourceConfig, ...] = Field(min_length=1)
     identity: IdentityConfig = IdentityConfig()
     activities: dict[str, dict[str, ActivityMapping | Literal["drop"]]] = Field(

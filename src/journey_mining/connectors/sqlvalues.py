@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow as pa
 import sqlalchemy as sa
 
 from journey_mining.connectors.protocol import CursorValue
