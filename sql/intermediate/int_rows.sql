@@ -1,6 +1,7 @@
 -- grain: one usable row of any source (an event, or an identity link only), with its journey
 -- meaning and the identifier that anchors it to a customer
--- Precedence: the mapping's activity, stage and team; the row's own channel, then the
+-- Precedence: the mapping's activity and stage; the row's own team (a preset's `team:`, e.g. a
+-- ticket's group), then the mapping's, then the source default; the row's own channel, then the
 -- mapping's, then the source default. `anchor` is the row's smallest identifier of a kind in
 -- identity.link_on (`kind:value`); `nodes` lists all of them when there are two or more (the
 -- rows that link identifiers). Rows without a linking identifier belong to no journey.
@@ -30,11 +31,15 @@ SELECT
     staged.source_activity,
     coalesce(activity_map.activity, staged.source_activity) AS activity,
     activity_map.stage,
-    coalesce(activity_map.team, source_defaults.team) AS team,
+    coalesce(staged.row_team, activity_map.team, source_defaults.team) AS team,
     coalesce(staged.source_channel, activity_map.channel, source_defaults.channel) AS channel,
     staged.is_event AND coalesce(activity_map.keep, source_defaults.keep_unmapped) AS is_journey_event,
     staged.is_event,
     staged.account_name,
+    staged.episode,
+    staged.resource,
+    staged.rating,
+    staged.attributes,
     staged.anchor,
     staged.nodes
 FROM staged

@@ -22,6 +22,9 @@ CREATE OR REPLACE TABLE mining.journey_events (
     source_row BIGINT NOT NULL,
     source_ref VARCHAR GENERATED ALWAYS AS (source_file || ':' || source_row) VIRTUAL,
     source_activity VARCHAR,
+    episode VARCHAR,
+    resource VARCHAR,
+    rating VARCHAR,
     next_activity VARCHAR,
     next_team VARCHAR,
     next_ts TIMESTAMPTZ
@@ -55,6 +58,9 @@ SELECT
     events.file AS source_file,
     events.row_no AS source_row,
     events.source_activity,
+    events.episode,
+    events.resource,
+    events.rating,
     lead(events.activity) OVER journey AS next_activity,
     lead(events.team) OVER journey AS next_team,
     lead(events.ts) OVER journey AS next_ts

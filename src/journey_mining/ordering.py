@@ -28,6 +28,8 @@ CODED_COLUMNS = (
     "source",
     "file",
     "source_activity",
+    "resource",
+    "rating",
 )
 MAX_CODES = 10_000
 _TYPE_PREFIX = "meta._jm_code_"

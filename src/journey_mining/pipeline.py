@@ -189,8 +189,17 @@ def _write_declarations(
 
 STAGED_COLUMNS = (
     "source, system, file, row_no, event_id, ts, source_seq, source_activity, source_channel, "
-    "account_name, is_event"
+    "account_name, is_event, episode, row_team, resource, rating"
 )
+
+
+def _attribute_map(names: list[str]) -> str:
+    """SQL for a staged row's declared customer attributes, as a map of name to text value."""
+    if not names:
+        return "NULL::MAP(VARCHAR, VARCHAR) AS attributes"
+    keys = ", ".join(quote_literal(name) for name in names)
+    values = ", ".join(f"attr_{name}::VARCHAR" for name in names)
+    return f"map([{keys}], [{values}]) AS attributes"
 
 
 def _anchor_columns(kinds: list[str]) -> str:
@@ -239,8 +248,8 @@ def _stage_sources(
         kinds = [kind for kind in c.identifiers if kind in pipeline.identity.link_on]
         if kinds:
             rows.append(
-                f"SELECT {STAGED_COLUMNS}, {rank} AS source_rank, {_anchor_columns(kinds)} "
-                f"FROM staging.stg_{source.name}"
+                f"SELECT {STAGED_COLUMNS}, {_attribute_map(list(c.attributes))}, "
+                f"{rank} AS source_rank, {_anchor_columns(kinds)} FROM staging.stg_{source.name}"
             )
     if not rows and not any(table_exists(con, f"raw.{s.name}") for s in pipeline.sources):
         raise JourneyMiningError(
@@ -379,6 +388,7 @@ def _transform(
         say("ordering journeys")
         build_journey_events(con)
         write_stitching(con, pipeline.identity)
+        run_sql(con, "marts/customer_attributes.sql")
         con.execute("DROP TABLE temp.int_rows")
         say("mining variants and the process map")
         run_sql(con, "meta/macros.sql")
@@ -411,7 +421,6 @@ def _transform(
             "marts/funnel.sql",
             "marts/deviation_rates.sql",
             "marts/handoffs.sql",
-            "marts/customer_attributes.sql",
             "marts/segments.sql",
             "marts/trends.sql",
         ):

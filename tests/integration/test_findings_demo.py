@@ -176,7 +176,13 @@ def test_only_planted_effects_and_their_echoes_are_in_the_default_view(
             and (finding["step"] == "onboarding_completed")
         )
         handoff = finding["kind"] == "slow_handoff" and finding["step"] == "onboarding_started"
-        assert ticket_echo or handoff, f"unexpected default-view finding: {finding['label']}"
+        # the slow hand-off's customers are the Enterprise ones, who also upgrade less
+        enterprise = (
+            finding["kind"] == "segment" and finding["label"] == "company_size = Enterprise"
+        )
+        assert ticket_echo or handoff or enterprise, (
+            f"unexpected default-view finding: {finding['label']}"
+        )
 
 
 def test_planted_nulls_are_not_findings(friction: pd.DataFrame) -> None:

@@ -35,13 +35,13 @@ def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
         "file VARCHAR, row_no BIGINT, event_id BIGINT, ts TIMESTAMPTZ, source_seq BIGINT, "
         "source_activity VARCHAR, activity VARCHAR, stage VARCHAR, team VARCHAR, "
         "channel VARCHAR, is_journey_event BOOLEAN, is_event BOOLEAN, account_name VARCHAR, "
-        "anchor VARCHAR, nodes VARCHAR[])"
+        "anchor VARCHAR, nodes VARCHAR[], episode VARCHAR, resource VARCHAR, rating VARCHAR)"
     )
     for number, (file, row, activity, team) in enumerate(ROWS, start=1):
         con.execute(
             "INSERT INTO int_rows VALUES ('crm', 1, 'crm', ?, ?, ?, "
             "'2025-01-01 09:00:00+00', NULL, ?, ?, NULL, ?, NULL, true, true, NULL, 'id:u1', "
-            "NULL)",
+            "NULL, NULL, NULL, NULL)",
             [file, row, number, activity, activity, team],
         )
     return con

@@ -39,6 +39,7 @@ KIND_MODELS = (
     "out_of_order",
     "slow_step",
     "step_changes",
+    "episode_ping_pong",
     "repeat_contact",
     "segment",
     "path",
