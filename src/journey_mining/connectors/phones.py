@@ -26,7 +26,7 @@ import duckdb
 import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
-from duckdb.func import PythonUDFType
+from duckdb.func import FunctionNullHandling, PythonUDFType
 
 from journey_mining.connectors.expressions import quote_literal
 
@@ -66,6 +66,7 @@ def register_phone_function(con: duckdb.DuckDBPyConnection) -> None:
             ["varchar", "varchar"],
             "varchar",
             type=PythonUDFType.ARROW,
+            null_handling=FunctionNullHandling.SPECIAL,  # it returns NULL for no number
         )
     except duckdb.Error as err:
         if "already" not in str(err).lower():
