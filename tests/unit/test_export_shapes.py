@@ -8,6 +8,7 @@ import hashlib
 import json
 from typing import Any
 
+import duckdb
 import pytest
 import yaml
 
@@ -356,3 +357,49 @@ def test_check_shows_exactly_what_run_quarantines_and_writes_nothing(tiny: TinyP
     finally:
         con.close()
     assert [(s.rows_read, s.rows_quarantined) for s in result.sources] == [(6, 1), (4, 2)]
+
+
+INLINE_PIPELINE = """
+name: inline
+warehouse: w.duckdb
+data_dir: exports
+sources:
+  - name: log
+    path: log.csv
+    preset: {name: log, format: csv, system: log, event_id: ["@row"],
+             timestamp: {column: time, format: "%d/%m/%Y %H:%M", timezone: Europe/Amsterdam},
+             activity: {column: step}, identifiers: {case_id: case}}
+    columns: {case: Case ID}
+identity: {link_on: [case_id]}
+"""
+
+
+def test_an_inline_preset_loads_with_the_sources_overrides(tiny: TinyProject) -> None:
+    tiny.file("log.csv", "Case ID,step,time\nc1,open,30/03/2025 01:30\nc1,close,30/03/2025 03:30\n")
+    tiny.pipeline_file.write_text(INLINE_PIPELINE, encoding="utf-8")
+    pipeline = load_pipeline(tiny.pipeline_file)
+    assert pipeline.preset("log").identifiers == {"case_id": "Case ID"}
+    result = tiny.run()
+    assert (result.rows_loaded, result.journeys) == (2, 1)
+    con = duckdb.connect(str(tiny.root / "w.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT activity, strftime(ts, '%H:%M') FROM mining.journey_events ORDER BY ts"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("open", "00:30"), ("close", "01:30")]  # CET, then CEST
+
+
+def test_an_inline_presets_error_names_its_key(tiny: TinyProject) -> None:
+    tiny.pipeline_file.write_text(
+        INLINE_PIPELINE.replace("activity: {column: step}", "activty: {column: step}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"unknown key 'sources\.0\.preset\.activty'"):
+        load_pipeline(tiny.pipeline_file)
+    tiny.pipeline_file.write_text(
+        INLINE_PIPELINE.replace("format: csv", "format: excel"), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"sources\.0\.preset\.format: Input should be"):
+        load_pipeline(tiny.pipeline_file)
