@@ -403,3 +403,40 @@ def test_an_inline_presets_error_names_its_key(tiny: TinyProject) -> None:
     )
     with pytest.raises(ConfigError, match=r"sources\.0\.preset\.format: Input should be"):
         load_pipeline(tiny.pipeline_file)
+
+
+def test_check_exit_codes_and_its_report_on_a_terminal(tiny: TinyProject) -> None:
+    from typer.testing import CliRunner
+
+    from journey_mining.cli import app
+
+    runner = CliRunner()
+    tiny.file("deals.csv", DEALS)
+    tiny.file("calls.json", json.dumps(CALLS)[:-40])  # truncated: cannot be loaded
+    tiny.pipeline(
+        {
+            "sources": [
+                {"name": "deals", "preset": DEALS_PRESET, "path": "deals.csv"},
+                {"name": "calls", "preset": CALLS_PRESET, "path": "calls.json"},
+            ],
+            "identity": {"link_on": ["email"]},
+        }
+    )
+    shown = runner.invoke(app, ["check", str(tiny.pipeline_file), "--data-dir", str(tiny.exports)])
+    assert shown.exit_code == 1, shown.output
+    assert "unparseable timestamp in 'MQL Date': 'not a date'" in " ".join(shown.output.split())
+    assert "cannot read" in shown.output and "deals.csv:3" in shown.output
+    as_json = runner.invoke(
+        app, ["check", str(tiny.pipeline_file), "--data-dir", str(tiny.exports), "--json"]
+    )
+    record = json.loads(as_json.stdout)
+    assert [(s["source"], s["rows_read"], s["error"] is None) for s in record["sources"]] == [
+        ("deals", 6, True),
+        ("calls", 0, False),
+    ]
+    assert not tiny.warehouse.exists()
+    tiny.pipeline_file.write_text(
+        tiny.pipeline_file.read_text().replace("link_on", "link_onn"), encoding="utf-8"
+    )
+    bad = runner.invoke(app, ["check", str(tiny.pipeline_file)])
+    assert bad.exit_code == 2 and "unknown key 'identity.link_onn'" in bad.output
