@@ -33,7 +33,7 @@ from journey_mining.connectors.expressions import quote_literal
 FUNCTION = "jm_phone_e164"
 
 
-@lru_cache(maxsize=1_000_000)
+@lru_cache(maxsize=262_144)
 def e164(value: str, region: str) -> str | None:
     """``value`` as an E.164 number (``+31612345678``), or None when it is no possible number."""
     try:
