@@ -75,6 +75,18 @@ def test_a_wide_milestone_export_becomes_one_event_per_filled_cell(tiny: TinyPro
     assert (again.rows_read, again.files[0].status) == (0, "skipped")
 
 
+def test_a_milestone_export_without_an_id_keys_its_events_by_file_row_and_milestone(
+    tiny: TinyProject,
+) -> None:
+    tiny.file("deals.csv", DEALS)
+    one_source(tiny, {**DEALS_PRESET, "event_id": ["@row"]}, "deals.csv")
+    tiny.run()
+    assert tiny.rows("SELECT event_id FROM staging.stg_src WHERE row_no = 2 ORDER BY ts") == [
+        (event_id("src\x1fdeals.csv\x1f2\x1fcreated"),),
+        (event_id("src\x1fdeals.csv\x1f2\x1fwon"),),
+    ]
+
+
 def test_a_milestone_column_missing_from_the_export_stops_the_source(tiny: TinyProject) -> None:
     tiny.file("deals.csv", DEALS.replace("Won Date", "Closed Date"))
     one_source(tiny, DEALS_PRESET, "deals.csv")

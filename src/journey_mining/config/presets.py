@@ -179,7 +179,7 @@ class ConnectorPreset(_Strict):
     @model_validator(mode="after")
     def _check_columns(self) -> ConnectorPreset:
         check_name(self.name, "preset name")
-        event_id = () if self.event_id == ("@row",) else self.event_id
+        event_id = [c for c in self.event_id if c != "@row"]
         for column in (*event_id, *self.required):
             check_column(column)
         for optional_column in (self.sequence, self.account, self.records):
@@ -191,7 +191,7 @@ class ConnectorPreset(_Strict):
 
     def required_columns(self) -> list[str]:
         """Columns a file of this preset must have (top-level keys for jsonl are not checked)."""
-        event_id = () if self.event_id == ("@row",) else self.event_id
+        event_id = [c for c in self.event_id if c != "@row"]
         offset = [self.timestamp.offset_ms_column] if self.timestamp.offset_ms_column else []
         columns = [
             self.timestamp.column,

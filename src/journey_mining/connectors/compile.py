@@ -269,8 +269,13 @@ def _timestamp(fields: Fields, preset: ConnectorPreset, zone: str) -> _Timestamp
 def _event_id(fields: Fields, preset: ConnectorPreset, source: str) -> str:
     if preset.event_id == (ROW_IDENTITY,):
         natural_key = "_file || chr(31) || _row"
-    else:
-        key_parts = ", ".join(f"coalesce({fields.ref(c)}, chr(0))" for c in preset.event_id)
+    else:  # "@row" among other parts (a milestone export without an id): file and row
+        key_parts = ", ".join(
+            "_file || chr(31) || _row"
+            if c == ROW_IDENTITY
+            else f"coalesce({fields.ref(c)}, chr(0))"
+            for c in preset.event_id
+        )
         natural_key = f"concat_ws(chr(31), {key_parts})"
     return event_id_expression(f"{quote_literal(source)} || chr(31) || {natural_key}")
 
