@@ -31,7 +31,7 @@ from __future__ import annotations
 import duckdb
 
 from journey_mining.config import ConnectorPreset
-from journey_mining.config.presets import MILESTONE_AT
+from journey_mining.config.presets import MILESTONE, MILESTONE_AT, MILESTONE_COLUMN
 from journey_mining.connectors.expressions import json_path, quote_identifier, quote_literal
 from journey_mining.errors import MissingColumn
 
@@ -58,8 +58,8 @@ def milestone_rows(preset: ConnectorPreset, relation: str) -> str:
     if preset.format == "jsonl":
         keep += " OR NOT json_valid(line)"  # one row, quarantined as an invalid line
     return (
-        f"SELECT * EXCLUDE ({_CELL}), {_CELL}.activity AS _milestone, "
-        f"{_CELL}.column AS _milestone_column, {_CELL}.at AS _milestone_at "
+        f"SELECT * EXCLUDE ({_CELL}), {_CELL}.activity AS {MILESTONE}, "
+        f"{_CELL}.column AS {MILESTONE_COLUMN}, {_CELL}.at AS {MILESTONE_AT} "
         f"FROM (SELECT *, unnest([{cells}]) AS {_CELL} FROM ({relation})) "
         f"WHERE {keep}"
     )
@@ -93,5 +93,5 @@ def name_the_cell(reason: str) -> str:
     """
     return (
         f"replace({reason}, {quote_literal(repr(MILESTONE_AT))}, "
-        "chr(39) || _milestone_column || chr(39))"
+        f"chr(39) || {MILESTONE_COLUMN} || chr(39))"
     )
