@@ -110,7 +110,7 @@ def check_pipeline(
     returned per source (in file and row order; the counts are always complete).
 
     Example:
-        >>> # check_pipeline("pipelines/demo.yaml").sources[0].rows_read  # doctest: +SKIP
+        >>> check_pipeline("pipelines/demo.yaml").sources[0].rows_read  # doctest: +SKIP
     """
     pipeline = load_pipeline(pipeline_file)
     _check_happy_path(pipeline)
@@ -228,7 +228,7 @@ def quarantined_rows(
     Reads ``mining.quarantine`` of any connection: the check's, or a warehouse after a run.
 
     Example:
-        >>> # quarantined_rows(duckdb.connect("journeys.duckdb"), "deals")  # doctest: +SKIP
+        >>> quarantined_rows(duckdb.connect("journeys.duckdb"), "deals")  # doctest: +SKIP
     """
     rows = con.execute(
         "SELECT file, row_no, reason, raw_row FROM mining.quarantine WHERE source = ? "
