@@ -1,7 +1,7 @@
 """Show what ``check`` found: per source its files and counts, sample events, quarantined rows.
 
 Example:
-    >>> # render_check(jm.check("pipelines/acme.yaml"), Console())  # doctest: +SKIP
+    >>> render_check(jm.check("pipelines/acme.yaml"), Console())  # doctest: +SKIP
 """
 
 from __future__ import annotations
