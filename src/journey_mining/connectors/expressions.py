@@ -157,8 +157,8 @@ def _epoch_integer(text: str, fmt: str) -> str:
     Example:
         >>> import duckdb
         >>> sql = _epoch_integer(quote_literal("1738332300123456789"), "epoch_ns")
-        >>> duckdb.sql(f"SELECT epoch_us({sql})").fetchone()
-        (1738332300123456,)
+        >>> duckdb.sql(f"SELECT epoch_us({sql})").fetchall()
+        [(1738332300123456,)]
     """
     micros = f"try_cast({text} AS BIGINT)"
     if fmt == "epoch_ns":  # DuckDB keeps microseconds in TIMESTAMPTZ: round down to them
