@@ -140,10 +140,30 @@ def timestamp_expression(text: str, fmt: str, timezone: str) -> str:
         return f"to_timestamp(try_cast({text} AS DOUBLE))"
     if fmt == "epoch_ms":
         return f"to_timestamp(try_cast({text} AS DOUBLE) / 1000.0)"
+    if fmt in _EPOCH_INTEGER_UNITS:
+        return _epoch_integer(text, fmt)
     parsed = f"try_strptime({text}, {quote_literal(fmt)})"
     if "%z" in fmt or "%Z" in fmt:
         return parsed
     return f"timezone({zone}, {parsed})"
+
+
+_EPOCH_INTEGER_UNITS = ("epoch_us", "epoch_ns")
+
+
+def _epoch_integer(text: str, fmt: str) -> str:
+    """Epoch micro- or nanoseconds (integers: a DOUBLE would round nanoseconds) as UTC time.
+
+    Example:
+        >>> import duckdb
+        >>> sql = _epoch_integer(quote_literal("1738332300123456789"), "epoch_ns")
+        >>> duckdb.sql(f"SELECT epoch_us({sql})").fetchall()
+        [(1738332300123456,)]
+    """
+    micros = f"try_cast({text} AS BIGINT)"
+    if fmt == "epoch_ns":  # DuckDB keeps microseconds in TIMESTAMPTZ: round down to them
+        micros = f"(try_cast({text} AS HUGEINT) // 1000)::BIGINT"
+    return f"make_timestamptz({micros})"
 
 
 def typed_timestamp_expressions(column: str, timezone: str) -> dict[str, str]:
@@ -177,6 +197,8 @@ def reject_reason(
     checks: list[tuple[str, str]] = []
     if preset.format == "jsonl":
         checks.append(("_v IS NULL", quote_literal("invalid JSON line (truncated or malformed)")))
+    if preset.format == "json":
+        checks.append(("json_type(line) <> 'OBJECT'", quote_literal("record is not a JSON object")))
     for column, field in required.items():
         checks.append((f"{field} IS NULL", quote_literal(f"missing required value {column!r}")))
     any_identifier = " OR ".join(f"_jm_id_{kind} IS NOT NULL" for kind in linking)

@@ -29,6 +29,8 @@ def compile_sources(pipeline: PipelineConfig) -> dict[str, CompiledSource]:
             None,
             pipeline.identity.normalise_email,
             pipeline.identity.link_on,
+            pipeline.identity.normalise_phone,
+            pipeline.identity.phone_region,
         )
         for s in pipeline.sources
     }
