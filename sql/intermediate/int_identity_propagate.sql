@@ -1,4 +1,5 @@
 -- grain: one identifier node; one round of min-label propagation over the identity edges.
+-- materialisation: temp table
 -- Run until no label changes: each node ends labelled with the smallest node of its
 -- connected component (deterministic, independent of row order).
 CREATE OR REPLACE TEMP TABLE _next_labels AS

@@ -1,5 +1,6 @@
 -- grain: temp.int_rows rewritten without the shared identifiers as links; one row per source
 -- in int_unlinked_rows for the rows left with no linking identifier (they join no journey)
+-- materialisation: temp table
 -- Run only when int_shared_identifiers has rows and identity.link_shared_identifiers is false.
 -- A row's anchor becomes its smallest identifier that is not shared, its nodes the others.
 UPDATE temp.int_rows AS r

@@ -30,14 +30,15 @@ MAX_ROUNDS = 200
 def stitch_identities(
     con: duckdb.DuckDBPyConnection, identity: IdentityConfig | None = None
 ) -> int:
-    """Build ``mining.identity_map`` and ``mining.customers``; return the propagation rounds used.
+    """Build ``temp.int_identity_labels``; return the propagation rounds used.
 
     Reads ``temp.int_rows``: each usable row's ``anchor`` (its smallest identifier of a
     linking kind, ``kind:value``) and ``nodes`` (all of them, on rows naming two or more).
     Shared identifier values are taken out of the links first (see the module doc).
     """
     unlink_shared_identifiers(con, identity or IdentityConfig())
-    run_sql(con, "intermediate/int_identity_graph.sql")
+    run_sql(con, "intermediate/int_identity_edges.sql")
+    run_sql(con, "intermediate/int_identity_labels.sql")
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1
@@ -53,7 +54,7 @@ def stitch_identities(
         if not changed or not changed[0]:
             break
     con.execute("DROP TABLE IF EXISTS _next_labels")
-    run_sql(con, "marts/customers.sql")
+    con.execute("DROP TABLE IF EXISTS temp.int_identity_edges")
     return rounds
 
 

@@ -1,0 +1,135 @@
+"""The run's declarations as tables the SQL models join on (``meta.*``).
+
+What the pipeline declares (activity mappings, source defaults, identity kinds, funnel steps,
+the goal and the findings' settings) reaches the SQL as rows of small ``meta`` tables, never as
+SQL text.
+
+Example:
+    >>> # write_declarations(con, pipeline, happy_path, model, goal)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from journey_mining.config import ActivityMapping, PipelineConfig
+from journey_mining.happy_path import HappyPath, parse_duration
+from journey_mining.mining.models import ProcessModel
+
+DECLARED = (
+    "meta.outcome",
+    "meta.finding_settings",
+    "meta.segments",
+    "meta.activity_map",
+    "meta.source_defaults",
+    "meta.identity_kinds",
+    "meta.happy_path_steps",
+    "meta.happy_path_activities",
+)
+
+
+def write_declarations(
+    con: duckdb.DuckDBPyConnection,
+    pipeline: PipelineConfig,
+    happy_path: HappyPath | None,
+    model: ProcessModel | None,
+    goal: str,
+) -> None:
+    """Tables the SQL models join on: activity map, source defaults, identity kinds, steps."""
+    mapping_rows = []
+    for source, mapping in pipeline.activities.items():
+        for source_activity, target in mapping.items():
+            spec = ActivityMapping() if target == "drop" else target
+            mapping_rows.append(
+                {
+                    "source": source,
+                    "source_activity": source_activity,
+                    "activity": spec.activity or source_activity,
+                    "stage": spec.stage,
+                    "team": spec.team,
+                    "channel": spec.channel,
+                    "keep": target != "drop",
+                }
+            )
+    activity_map = pd.DataFrame.from_records(
+        mapping_rows,
+        columns=["source", "source_activity", "activity", "stage", "team", "channel", "keep"],
+    ).astype({"keep": bool})
+    defaults = pd.DataFrame(
+        {
+            "source": [s.name for s in pipeline.sources],
+            "team": [s.team for s in pipeline.sources],
+            "channel": [s.channel for s in pipeline.sources],
+            "keep_unmapped": [pipeline.unmapped == "keep"] * len(pipeline.sources),
+        }
+    )
+    steps = happy_path.funnel_steps if happy_path is not None else ()
+    step_frame = pd.DataFrame(
+        {
+            "step_no": list(range(1, len(steps) + 1)),
+            "label": [s.label for s in steps],
+            "activities": [list(s.activities) for s in steps],
+            "within_s": [s.within_s for s in steps],
+        }
+    )
+    if happy_path is not None:
+        path_activities = list(happy_path.activities)
+    elif model is not None:
+        path_activities = sorted(model.activities)
+    else:
+        path_activities = [goal] if goal else []
+    findings = pipeline.findings
+    settings = pd.DataFrame(
+        {
+            "min_journeys": [findings.min_journeys],
+            "q_threshold": [findings.q_threshold],
+            "contacts": [list(findings.contacts)],
+            "repeat_contact_within_s": [
+                parse_duration(findings.repeat_contact_within, "findings.repeat_contact_within")
+            ],
+        }
+    )
+    tables = {
+        "meta.outcome": (
+            pd.DataFrame({"goal": [goal or None], "negations": [list(findings.negations)]}),
+            "goal::VARCHAR AS goal, negations::VARCHAR[] AS negations",
+        ),
+        "meta.finding_settings": (
+            settings,
+            "min_journeys::BIGINT AS min_journeys, q_threshold::DOUBLE AS q_threshold, "
+            "contacts::VARCHAR[] AS contacts, repeat_contact_within_s::DOUBLE AS repeat_contact_within_s",
+        ),
+        "meta.segments": (
+            pd.DataFrame({"attribute": list(pipeline.segments)}),
+            "attribute::VARCHAR AS attribute",
+        ),
+        "meta.activity_map": (
+            activity_map,
+            "source::VARCHAR AS source, source_activity::VARCHAR AS source_activity, "
+            "activity::VARCHAR AS activity, stage::VARCHAR AS stage, team::VARCHAR AS team, "
+            "channel::VARCHAR AS channel, keep::BOOLEAN AS keep",
+        ),
+        "meta.source_defaults": (
+            defaults,
+            "source::VARCHAR AS source, team::VARCHAR AS team, channel::VARCHAR AS channel, "
+            "keep_unmapped::BOOLEAN AS keep_unmapped",
+        ),
+        "meta.identity_kinds": (
+            pd.DataFrame({"kind": list(pipeline.identity.link_on)}),
+            "kind::VARCHAR AS kind",
+        ),
+        "meta.happy_path_steps": (
+            step_frame,
+            "step_no::BIGINT AS step_no, label::VARCHAR AS label, "
+            "activities::VARCHAR[] AS activities, within_s::DOUBLE AS within_s",
+        ),
+        "meta.happy_path_activities": (
+            pd.DataFrame({"activity": path_activities}),
+            "activity::VARCHAR AS activity",
+        ),
+    }
+    for table, (frame, projection) in tables.items():
+        con.register("_declaration", frame)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {projection} FROM _declaration")
+        con.unregister("_declaration")
