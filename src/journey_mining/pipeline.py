@@ -40,6 +40,7 @@ from journey_mining.run_record import (
 )
 from journey_mining.runs import hold_warehouse
 from journey_mining.transform import Stages, TransformContext, run_models, transform_models
+from journey_mining.transform.declarations import check_path_activities
 from journey_mining.warehouse import connect
 
 __all__ = ["RunResult", "new_run_id", "pipeline_warehouse", "run_pipeline"]
@@ -85,6 +86,7 @@ def run_pipeline(
     data_root = Path(data_dir) if data_dir else pipeline.data_path()
     warehouse_path = pipeline_warehouse(pipeline, warehouse)
     happy_path, model, goal = _happy_path(pipeline)
+    check_path_activities(pipeline, happy_path, model, goal)
     compiled = compile_sources(pipeline)
     limit = memory_limit or pipeline.memory_limit
     checked_limit = check_memory_limit(limit) if limit else None

@@ -10,10 +10,13 @@ Example:
 
 from __future__ import annotations
 
+import difflib
+
 import duckdb
 import pandas as pd
 
 from journey_mining.config import ActivityMapping, PipelineConfig
+from journey_mining.errors import UnknownActivity
 from journey_mining.happy_path import HappyPath, parse_duration
 from journey_mining.mining.models import ProcessModel
 
@@ -133,3 +136,46 @@ def write_declarations(
         con.register("_declaration", frame)
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {projection} FROM _declaration")
         con.unregister("_declaration")
+
+
+def mapped_activities(pipeline: PipelineConfig) -> set[str]:
+    """The activities the pipeline's mappings produce (not those they drop)."""
+    return {
+        (target.activity or source_activity)
+        for mapping in pipeline.activities.values()
+        for source_activity, target in mapping.items()
+        if target != "drop"
+    }
+
+
+def check_path_activities(
+    pipeline: PipelineConfig, happy_path: HappyPath | None, model: ProcessModel | None, goal: str
+) -> None:
+    """Fail before any work when the happy path or goal names an activity no mapping produces.
+
+    Only a pipeline with ``unmapped: drop`` says every activity it keeps: with ``keep``, a
+    source's own activity names pass through and are known only from the data.
+
+    Example:
+        >>> # check_path_activities(pipeline, happy_path, model, "contract_signed")  # doctest: +SKIP
+        UnknownActivity: ... the happy path names 'contract_signd', which no mapping produces ...
+    """
+    if pipeline.unmapped != "drop":
+        return
+    produced = mapped_activities(pipeline)
+    named = set(happy_path.activities if happy_path else model.activities if model else ())
+    missing = sorted((named | ({goal} if goal else set())) - produced)
+    if not missing:
+        return
+    closest = {
+        name: difflib.get_close_matches(name, sorted(produced), n=3, cutoff=0.5) for name in missing
+    }
+    hints = "; ".join(
+        f"{name!r} (closest: {', '.join(map(repr, near))})" if near else f"{name!r}"
+        for name, near in closest.items()
+    )
+    raise UnknownActivity(
+        f"{pipeline.name}: the happy path or goal names {hints}, which no activity mapping "
+        "produces (unmapped: drop keeps only mapped activities). Fix: correct the name, or map "
+        "a source activity to it under 'activities:'."
+    )

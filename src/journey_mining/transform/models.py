@@ -34,6 +34,7 @@ _CREATES = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _NAMES = re.compile(r"\b(raw|meta|staging|mining|temp)\.([a-z_][a-z0-9_]*)\b")
+_TEMPLATE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _HEADER = re.compile(r"^--\s*(grain|materialisation|progress):\s*(.*)$", re.MULTILINE)
 
 Runner = Callable[[duckdb.DuckDBPyConnection, Any], None]
@@ -71,7 +72,7 @@ def header(text: str) -> dict[str, str]:
 
 def created(text: str) -> str:
     """The table or view a model file creates, schema-qualified (``temp.`` for temp tables)."""
-    match = _CREATES.search(text)
+    match = _CREATES.search(_TEMPLATE.sub(r"\1", text))
     if match is None:
         raise JourneyMiningError("the model creates no table or view (no CREATE statement)")
     kind, name = match.group(1).upper(), match.group(2).strip()

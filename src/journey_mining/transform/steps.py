@@ -154,10 +154,10 @@ PYTHON_MODELS = (
         label="stitching identities",
         files=(
             "intermediate/int_shared_identifiers.sql",
-            "intermediate/int_rows_unlinked.sql",
+            "intermediate/int_unlinked_rows.sql",
             "intermediate/int_identity_edges.sql",
             "intermediate/int_identity_labels.sql",
-            "intermediate/int_identity_propagate.sql",
+            "intermediate/int_identity_next_labels.sql",
         ),
     ),
     _python(
