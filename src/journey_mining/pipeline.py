@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -38,7 +39,7 @@ from journey_mining.run_record import (
     record_run_end,
     record_run_start,
 )
-from journey_mining.runs import hold_warehouse
+from journey_mining.runs import WarehouseLock, hold_warehouse
 from journey_mining.transform import Stages, TransformContext, run_models, transform_models
 from journey_mining.transform.declarations import check_path_activities
 from journey_mining.warehouse import connect
@@ -85,70 +86,34 @@ def run_pipeline(
     """
     data_root = Path(data_dir) if data_dir else pipeline.data_path()
     warehouse_path = pipeline_warehouse(pipeline, warehouse)
-    happy_path, model, goal = _happy_path(pipeline)
-    check_path_activities(pipeline, happy_path, model, goal)
-    compiled = compile_sources(pipeline)
+    context = _prepare(pipeline)
     limit = memory_limit or pipeline.memory_limit
-    checked_limit = check_memory_limit(limit) if limit else None
+    checked_limit = check_memory_limit(limit) if limit else None  # checked before the lock
     run_id = new_run_id()
     clock = time.monotonic()
     with hold_warehouse(warehouse_path, run_id, pipeline.name) as lock:
-        user = progress or ignore
-
-        def report(event: ProgressEvent) -> None:
-            lock.heartbeat()
-            user(event)
-
+        report = _heartbeat(lock, progress or ignore)
         con = connect(warehouse_path, memory_limit=checked_limit)
         loads: list[SourceLoad] = []
         stages = Stages()
         try:
             record_run_start(con, lock, pipeline)
             with stages.measure(None, "load", "load", ()):
-                loads = load_sources(con, pipeline, compiled, data_root, run_id, report)
-            context = TransformContext(pipeline, compiled, happy_path, model, goal, report)
+                loads = load_sources(con, pipeline, context.compiled, data_root, run_id, report)
+            context.report = report
             result = _transform(con, context, stages)
             outputs = Path(outputs_dir or pipeline.outputs_path() or warehouse_path.parent)
-            discovered = discovered_with = None
-            if result[0]:
-                report(ProgressEvent("stage", "discovering the process model"))
-                outputs.mkdir(parents=True, exist_ok=True)
-                discovered = outputs / "discovered_model.bpmn"
-                with stages.measure(None, "discovery", "discovery", ()):
-                    discovered_with = discover_model_bpmn(
-                        read_variant_log(con),
-                        discovered,
-                        noise_threshold=pipeline.discovery_noise,
-                        dfg=read_dfg(con),
-                    )
-            stitching, shared = read_stitching(con)
-            warnings = [line.warning for line in stitching if line.warning]
-            checked = conformance(con)
-            stages.write(con, run_id)
-            started_at, finished_at = record_run_end(con, run_id, loads, None, warnings=warnings)
-        except JourneyMiningError as err:
+            discovered, discovered_with = _discover(
+                con, pipeline, outputs, result[0], stages, report
+            )
+            recorded = _record_end(con, run_id, loads, stages)
+        except BaseException as err:
             _record_stages(con, stages, run_id)
-            end_badly(con, run_id, loads, str(err), "failed")
-            raise
-        except Exception as err:
-            _record_stages(con, stages, run_id)
-            end_badly(con, run_id, loads, f"{type(err).__name__}: {err}", "failed")
-            raise
-        except BaseException as err:  # Ctrl-C, SIGTERM turned into SystemExit by the CLI
-            _record_stages(con, stages, run_id)
-            end_badly(con, run_id, loads, f"interrupted ({type(err).__name__})", "aborted")
+            _end_badly(con, run_id, loads, err)
             raise
         con.close()
-    report_file = report_path(pipeline, warehouse_path, outputs_dir)
-    if report_file is not None and result[0]:
-        (progress or ignore)(ProgressEvent("stage", "writing the report"))
-        try:
-            write_report(warehouse_path, report_file, title=pipeline.outputs.report_title)
-        except JourneyMiningError as err:
-            raise ReportError(
-                f"run {run_id} succeeded (its tables are committed), but writing its report "
-                f"failed: {err}"
-            ) from None
+    report_file = report_path(pipeline, warehouse_path, outputs_dir) if result[0] else None
+    _write_report(pipeline, run_id, warehouse_path, report_file, progress or ignore)
     return RunResult(
         run_id=run_id,
         pipeline=pipeline.name,
@@ -160,15 +125,102 @@ def run_pipeline(
         variants_from_cache=result[3],
         discovered_model=str(discovered) if discovered else None,
         discovered_with=discovered_with,
-        started_at=started_at,
-        finished_at=finished_at,
         duration_s=round(time.monotonic() - clock, 3),
-        conformance=checked,
-        warnings=warnings,
-        stitching=stitching,
-        shared_identifiers=shared,
-        report=str(report_file) if report_file is not None and result[0] else None,
+        **recorded,
+        report=str(report_file) if report_file is not None else None,
     )
+
+
+def _heartbeat(lock: WarehouseLock, user: ProgressSink) -> ProgressSink:
+    """The run's progress sink: every event also tells the lock the run is alive."""
+
+    def report(event: ProgressEvent) -> None:
+        lock.heartbeat()
+        user(event)
+
+    return report
+
+
+def _prepare(pipeline: PipelineConfig) -> TransformContext:
+    """Everything the run needs from its declarations, checked before any work."""
+    happy_path, model, goal = _happy_path(pipeline)
+    check_path_activities(pipeline, happy_path, model, goal)
+    return TransformContext(pipeline, compile_sources(pipeline), happy_path, model, goal)
+
+
+def _record_end(
+    con: duckdb.DuckDBPyConnection, run_id: str, loads: list[SourceLoad], stages: Stages
+) -> dict[str, Any]:
+    """Record the run's stages and its end; return the fields of its result they give."""
+    stitching, shared = read_stitching(con)
+    warnings = [line.warning for line in stitching if line.warning]
+    checked = conformance(con)
+    stages.write(con, run_id)
+    started_at, finished_at = record_run_end(con, run_id, loads, None, warnings=warnings)
+    return {
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "conformance": checked,
+        "warnings": warnings,
+        "stitching": stitching,
+        "shared_identifiers": shared,
+    }
+
+
+def _end_badly(
+    con: duckdb.DuckDBPyConnection, run_id: str, loads: list[SourceLoad], err: BaseException
+) -> None:
+    """Record the run as failed (an error) or aborted (Ctrl-C, SIGTERM turned into SystemExit)."""
+    if isinstance(err, JourneyMiningError):
+        end_badly(con, run_id, loads, str(err), "failed")
+    elif isinstance(err, Exception):
+        end_badly(con, run_id, loads, f"{type(err).__name__}: {err}", "failed")
+    else:
+        end_badly(con, run_id, loads, f"interrupted ({type(err).__name__})", "aborted")
+
+
+def _discover(
+    con: duckdb.DuckDBPyConnection,
+    pipeline: PipelineConfig,
+    outputs: Path,
+    journeys: int,
+    stages: Stages,
+    report: ProgressSink,
+) -> tuple[Path | None, str | None]:
+    """Discover the process model from the variants; write it as BPMN into ``outputs``."""
+    if not journeys:
+        return None, None
+    report(ProgressEvent("stage", "discovering the process model"))
+    outputs.mkdir(parents=True, exist_ok=True)
+    discovered = outputs / "discovered_model.bpmn"
+    with stages.measure(None, "discovery", "discovery", ()):
+        discovered_with = discover_model_bpmn(
+            read_variant_log(con),
+            discovered,
+            noise_threshold=pipeline.discovery_noise,
+            dfg=read_dfg(con),
+        )
+    return discovered, discovered_with
+
+
+def _write_report(
+    pipeline: PipelineConfig,
+    run_id: str,
+    warehouse: Path,
+    report_file: Path | None,
+    progress: ProgressSink,
+) -> None:
+    """Write the HTML report of a run that committed (after the run's lock is released)."""
+    if report_file is None:
+        return
+    progress(ProgressEvent("stage", "writing the report"))
+    try:
+        write_report(warehouse, report_file, title=pipeline.outputs.report_title)
+    except JourneyMiningError as err:
+        raise ReportError(
+            f"run {run_id} succeeded (its tables are committed), but writing its report "
+            f"failed: {err}"
+        ) from None
 
 
 def _record_stages(con: duckdb.DuckDBPyConnection, stages: Stages, run_id: str) -> None:

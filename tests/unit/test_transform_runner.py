@@ -12,6 +12,7 @@ import journey_mining.pipeline as pipeline_module
 from journey_mining.errors import JourneyMiningError, UnknownActivity, WarehouseError
 from journey_mining.resources import resource_dir
 from journey_mining.transform import Model, plan, sql_model, transform_models
+from journey_mining.transform.graph import render_model_graph
 from journey_mining.transform.models import created, header, model_files, referenced
 from tests.conftest import EVENT_LOG_SOURCE, TinyProject
 
@@ -166,3 +167,11 @@ def test_a_happy_path_naming_an_activity_no_mapping_produces_fails_before_any_wo
     with pytest.raises(UnknownActivity, match=r"'bougth' \(closest: 'bought'\)"):
         tiny.run()
     assert not tiny.warehouse.exists()
+
+
+def test_the_model_graph_in_the_docs_is_current() -> None:
+    docs = resource_dir("sql").parent / "docs" / "models.md"
+    assert docs.read_text(encoding="utf-8") == render_model_graph(), (
+        "docs/models.md is out of date: run "
+        "'.venv/bin/python -m journey_mining.transform.graph docs/models.md'"
+    )

@@ -32,6 +32,31 @@ DECLARED = (
 )
 
 
+_PROJECTIONS = {
+    "meta.outcome": "goal::VARCHAR AS goal, negations::VARCHAR[] AS negations",
+    "meta.finding_settings": (
+        "min_journeys::BIGINT AS min_journeys, q_threshold::DOUBLE AS q_threshold, "
+        "contacts::VARCHAR[] AS contacts, repeat_contact_within_s::DOUBLE AS repeat_contact_within_s"
+    ),
+    "meta.segments": "attribute::VARCHAR AS attribute",
+    "meta.activity_map": (
+        "source::VARCHAR AS source, source_activity::VARCHAR AS source_activity, "
+        "activity::VARCHAR AS activity, stage::VARCHAR AS stage, team::VARCHAR AS team, "
+        "channel::VARCHAR AS channel, keep::BOOLEAN AS keep"
+    ),
+    "meta.source_defaults": (
+        "source::VARCHAR AS source, team::VARCHAR AS team, channel::VARCHAR AS channel, "
+        "keep_unmapped::BOOLEAN AS keep_unmapped"
+    ),
+    "meta.identity_kinds": "kind::VARCHAR AS kind",
+    "meta.happy_path_steps": (
+        "step_no::BIGINT AS step_no, label::VARCHAR AS label, "
+        "activities::VARCHAR[] AS activities, within_s::DOUBLE AS within_s"
+    ),
+    "meta.happy_path_activities": "activity::VARCHAR AS activity",
+}
+
+
 def write_declarations(
     con: duckdb.DuckDBPyConnection,
     pipeline: PipelineConfig,
@@ -40,6 +65,18 @@ def write_declarations(
     goal: str,
 ) -> None:
     """Tables the SQL models join on: activity map, source defaults, identity kinds, steps."""
+    frames = {
+        **_mapping_frames(pipeline),
+        **_path_frames(pipeline, happy_path, model, goal),
+    }
+    for table, projection in _PROJECTIONS.items():
+        con.register("_declaration", frames[table])
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {projection} FROM _declaration")
+        con.unregister("_declaration")
+
+
+def _mapping_frames(pipeline: PipelineConfig) -> dict[str, pd.DataFrame]:
+    """The activity map, the source defaults, the identity kinds and the segments."""
     mapping_rows = []
     for source, mapping in pipeline.activities.items():
         for source_activity, target in mapping.items():
@@ -67,6 +104,18 @@ def write_declarations(
             "keep_unmapped": [pipeline.unmapped == "keep"] * len(pipeline.sources),
         }
     )
+    return {
+        "meta.activity_map": activity_map,
+        "meta.source_defaults": defaults,
+        "meta.identity_kinds": pd.DataFrame({"kind": list(pipeline.identity.link_on)}),
+        "meta.segments": pd.DataFrame({"attribute": list(pipeline.segments)}),
+    }
+
+
+def _path_frames(
+    pipeline: PipelineConfig, happy_path: HappyPath | None, model: ProcessModel | None, goal: str
+) -> dict[str, pd.DataFrame]:
+    """The happy path's steps and activities, the outcome and the findings' settings."""
     steps = happy_path.funnel_steps if happy_path is not None else ()
     step_frame = pd.DataFrame(
         {
@@ -93,49 +142,14 @@ def write_declarations(
             ],
         }
     )
-    tables = {
-        "meta.outcome": (
-            pd.DataFrame({"goal": [goal or None], "negations": [list(findings.negations)]}),
-            "goal::VARCHAR AS goal, negations::VARCHAR[] AS negations",
+    return {
+        "meta.outcome": pd.DataFrame(
+            {"goal": [goal or None], "negations": [list(findings.negations)]}
         ),
-        "meta.finding_settings": (
-            settings,
-            "min_journeys::BIGINT AS min_journeys, q_threshold::DOUBLE AS q_threshold, "
-            "contacts::VARCHAR[] AS contacts, repeat_contact_within_s::DOUBLE AS repeat_contact_within_s",
-        ),
-        "meta.segments": (
-            pd.DataFrame({"attribute": list(pipeline.segments)}),
-            "attribute::VARCHAR AS attribute",
-        ),
-        "meta.activity_map": (
-            activity_map,
-            "source::VARCHAR AS source, source_activity::VARCHAR AS source_activity, "
-            "activity::VARCHAR AS activity, stage::VARCHAR AS stage, team::VARCHAR AS team, "
-            "channel::VARCHAR AS channel, keep::BOOLEAN AS keep",
-        ),
-        "meta.source_defaults": (
-            defaults,
-            "source::VARCHAR AS source, team::VARCHAR AS team, channel::VARCHAR AS channel, "
-            "keep_unmapped::BOOLEAN AS keep_unmapped",
-        ),
-        "meta.identity_kinds": (
-            pd.DataFrame({"kind": list(pipeline.identity.link_on)}),
-            "kind::VARCHAR AS kind",
-        ),
-        "meta.happy_path_steps": (
-            step_frame,
-            "step_no::BIGINT AS step_no, label::VARCHAR AS label, "
-            "activities::VARCHAR[] AS activities, within_s::DOUBLE AS within_s",
-        ),
-        "meta.happy_path_activities": (
-            pd.DataFrame({"activity": path_activities}),
-            "activity::VARCHAR AS activity",
-        ),
+        "meta.finding_settings": settings,
+        "meta.happy_path_steps": step_frame,
+        "meta.happy_path_activities": pd.DataFrame({"activity": path_activities}),
     }
-    for table, (frame, projection) in tables.items():
-        con.register("_declaration", frame)
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {projection} FROM _declaration")
-        con.unregister("_declaration")
 
 
 def mapped_activities(pipeline: PipelineConfig) -> set[str]:

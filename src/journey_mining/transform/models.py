@@ -66,8 +66,23 @@ class Model:
 
 
 def header(text: str) -> dict[str, str]:
-    """The ``-- key: value`` lines of a model's header (grain, materialisation, progress)."""
-    return {key: value.strip() for key, value in _HEADER.findall(text)}
+    """The ``-- key: value`` lines of a model's header (grain, materialisation, progress).
+
+    The grain may go on over the comment lines before the next key.
+
+    Example:
+        >>> header("-- grain: one row\n-- per customer\n-- materialisation: table\nSELECT 1")
+        {'grain': 'one row per customer', 'materialisation': 'table'}
+    """
+    found = {key: value.strip() for key, value in _HEADER.findall(text)}
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("-- grain:")), None)
+    if start is not None:
+        for line in lines[start + 1 :]:
+            if not line.startswith("--") or _HEADER.match(line):
+                break
+            found["grain"] += " " + line[2:].strip()
+    return found
 
 
 def created(text: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from journey_mining.analytics.findings import build_findings
+from journey_mining.analytics.friction import build_findings
 from journey_mining.config import PipelineConfig
 from journey_mining.connectors.compile import CompiledSource
 from journey_mining.happy_path import HappyPath
