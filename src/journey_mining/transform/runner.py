@@ -140,7 +140,7 @@ def run_models(
                 progress(ProgressEvent("stage", model.label))
             with stages.measure(con, model.name, model.kind, model.writes):
                 model.run(con, context)
-            for table in drops.get(index, []):
+            for table in drops.get(index, []):  # its inputs no later model or test reads
                 con.execute(f"DROP TABLE IF EXISTS {table}")
         current = "sql tests"
         progress(ProgressEvent("stage", "checking the tables"))
