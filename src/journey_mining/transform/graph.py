@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from journey_mining.transform.models import Model
-from journey_mining.transform.runner import plan, test_reads
+from journey_mining.transform.runner import plan, tables_tested
 from journey_mining.transform.steps import transform_models
 
 _INTRO = """# The transform's models
@@ -65,7 +65,7 @@ def _mermaid(ordered: list[Model]) -> list[str]:
         }
     )
     lines += [f"    {_node(a)} --> {_node(b)}" for a, b in edges]
-    tested = sorted({writer[t] for t in test_reads() if t in writer})
+    tested = sorted({writer[t] for t in tables_tested() if t in writer})
     lines.append('    sql_tests{{"sql/tests"}}')
     lines += [f"    {_node(name)} -.-> sql_tests" for name in tested]
     return [*lines, "```"]

@@ -66,7 +66,7 @@ class Model:
 
 
 def header(text: str) -> dict[str, str]:
-    """The ``-- key: value`` lines of a model's header (grain, materialisation, progress).
+    r"""The ``-- key: value`` lines of a model's header (grain, materialisation, progress).
 
     The grain may go on over the comment lines before the next key.
 

@@ -95,7 +95,7 @@ def plan(models: Sequence[Model]) -> list[Model]:
     return ordered
 
 
-def test_reads() -> tuple[str, ...]:
+def tables_tested() -> tuple[str, ...]:
     """The tables the SQL tests read (they keep temp tables alive until the tests ran)."""
     files = sorted((resource_dir("sql") / "tests").glob("*.sql"))
     return tuple(sorted({t for f in files for t in referenced(f.read_text(encoding="utf-8"))}))
@@ -129,7 +129,7 @@ def run_models(
     transaction back and raises the project's error naming it.
     """
     ordered = plan(models)
-    drops = _droppable(ordered, test_reads())
+    drops = _droppable(ordered, tables_tested())
     con.execute("BEGIN TRANSACTION")
     current = "setup"
     try:
