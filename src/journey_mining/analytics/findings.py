@@ -291,7 +291,9 @@ def _sorted_groups(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str
     """Run ``query`` (columns ``key``, ``wait_s``) and return each key's waits, sorted.
 
     The rows come through Arrow with the keys dictionary-encoded, so millions of them cost no
-    Python objects; the sort and the split are numpy's.
+    Python objects; the split and the sort are numpy's: the rows grouped by a stable sort of
+    the key codes (a radix sort when they fit 16 bits), then each group's waits sorted in place
+    (several times faster than one two-key ``lexsort``; the same sorted groups).
     """
     table = con.sql(query).to_arrow_table()
     if table is None or table.num_rows == 0:
@@ -299,12 +301,17 @@ def _sorted_groups(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str
     encoded = pc.dictionary_encode(table.column("key")).combine_chunks()
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     values = table.column("wait_s").to_numpy().astype(np.float64)
-    order = np.lexsort((values, codes))
+    names = encoded.dictionary.to_pylist()
+    narrow = codes.astype(np.int16) if len(names) <= np.iinfo(np.int16).max else codes
+    order = np.argsort(narrow, kind="stable")
     codes, values = codes[order], values[order]
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
     bounds = np.append(starts, len(codes))
-    names = encoded.dictionary.to_pylist()
-    return [(str(names[codes[a]]), values[a:b]) for a, b in itertools.pairwise(bounds)]
+    groups = []
+    for a, b in itertools.pairwise(bounds):
+        values[a:b].sort()
+        groups.append((str(names[codes[a]]), values[a:b]))
+    return groups
 
 
 def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:
