@@ -10,28 +10,20 @@
 -- by journey_mining.analytics.findings.
 -- Statistics are added by journey_mining.analytics.statistics.
 INSERT INTO temp.int_finding_counts BY NAME
-WITH journey_groups AS (
-    -- the journeys of each population counted once per stratum and list of exposures: the
-    -- unnesting and the sums below work on these few groups, not on the journeys
+WITH members AS (
+    -- each journey of a population (over all journeys, and in each segment stratum it is in),
+    -- with what the counts split it by
     SELECT
         rows.population_key,
         rows.stratum,
         rows.exposures,
         NULL::VARCHAR AS segment,
         NULL::VARCHAR AS segment_value,
-        count(*) AS n,
-        count(*) FILTER (WHERE journeys.goal) AS n_goal,
-        count(*) FILTER (WHERE journeys.hash_half = 1) AS n_h1,
-        count(*) FILTER (WHERE journeys.hash_half = 1 AND journeys.goal) AS goal_h1,
-        count(*) FILTER (WHERE journeys.hash_half = 2) AS n_h2,
-        count(*) FILTER (WHERE journeys.hash_half = 2 AND journeys.goal) AS goal_h2,
-        count(*) FILTER (WHERE journeys.time_half = 1) AS n_t1,
-        count(*) FILTER (WHERE journeys.time_half = 1 AND journeys.goal) AS goal_t1,
-        count(*) FILTER (WHERE journeys.time_half = 2) AS n_t2,
-        count(*) FILTER (WHERE journeys.time_half = 2 AND journeys.goal) AS goal_t2
+        journeys.goal,
+        journeys.hash_half,
+        journeys.time_half
     FROM temp.int_finding_rows AS rows
     INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
-    GROUP BY rows.population_key, rows.stratum, rows.exposures
     UNION ALL
     SELECT
         rows.population_key,
@@ -39,20 +31,43 @@ WITH journey_groups AS (
         rows.exposures,
         strata.attribute AS segment,
         strata.value AS segment_value,
-        count(*) AS n,
-        count(*) FILTER (WHERE journeys.goal) AS n_goal,
-        count(*) FILTER (WHERE journeys.hash_half = 1) AS n_h1,
-        count(*) FILTER (WHERE journeys.hash_half = 1 AND journeys.goal) AS goal_h1,
-        count(*) FILTER (WHERE journeys.hash_half = 2) AS n_h2,
-        count(*) FILTER (WHERE journeys.hash_half = 2 AND journeys.goal) AS goal_h2,
-        count(*) FILTER (WHERE journeys.time_half = 1) AS n_t1,
-        count(*) FILTER (WHERE journeys.time_half = 1 AND journeys.goal) AS goal_t1,
-        count(*) FILTER (WHERE journeys.time_half = 2) AS n_t2,
-        count(*) FILTER (WHERE journeys.time_half = 2 AND journeys.goal) AS goal_t2
+        journeys.goal,
+        journeys.hash_half,
+        journeys.time_half
     FROM temp.int_finding_rows AS rows
     INNER JOIN temp.int_finding_strata AS strata USING (journey_no)
     INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
-    GROUP BY rows.population_key, rows.stratum, rows.exposures, strata.attribute, strata.value
+),
+
+classes AS (
+    -- one count per group and class of journey (goal × the two halves): one aggregate over
+    -- the journeys instead of ten filtered ones
+    SELECT population_key, stratum, exposures, segment, segment_value, goal, hash_half, time_half, count(*) AS n
+    FROM members
+    GROUP BY ALL
+),
+
+journey_groups AS (
+    -- the journeys of each population counted once per stratum and list of exposures: the
+    -- unnesting and the sums below work on these few groups, not on the journeys
+    SELECT
+        population_key,
+        stratum,
+        exposures,
+        segment,
+        segment_value,
+        sum(n) AS n,
+        coalesce(sum(n) FILTER (WHERE goal), 0) AS n_goal,
+        coalesce(sum(n) FILTER (WHERE hash_half = 1), 0) AS n_h1,
+        coalesce(sum(n) FILTER (WHERE hash_half = 1 AND goal), 0) AS goal_h1,
+        coalesce(sum(n) FILTER (WHERE hash_half = 2), 0) AS n_h2,
+        coalesce(sum(n) FILTER (WHERE hash_half = 2 AND goal), 0) AS goal_h2,
+        coalesce(sum(n) FILTER (WHERE time_half = 1), 0) AS n_t1,
+        coalesce(sum(n) FILTER (WHERE time_half = 1 AND goal), 0) AS goal_t1,
+        coalesce(sum(n) FILTER (WHERE time_half = 2), 0) AS n_t2,
+        coalesce(sum(n) FILTER (WHERE time_half = 2 AND goal), 0) AS goal_t2
+    FROM classes
+    GROUP BY population_key, stratum, exposures, segment, segment_value
 ),
 
 variant_groups AS (
