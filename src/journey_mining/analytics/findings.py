@@ -46,6 +46,14 @@ KIND_MODELS = (
 )
 """One SQL file per kind of finding under ``sql/analytics/findings/``, run in this order."""
 
+RELEASED_AFTER: dict[str, tuple[str, ...]] = {
+    "step_changes": ("int_finding_steps",),
+    "repeat_contact": ("int_finding_events", "int_finding_progress"),
+}
+"""The shared inputs of ``base.sql`` no kind after this one reads: dropped once it is counted,
+so the later kinds, the overlap and the ranking do not work under their memory (millions of
+rows at 10^7 events, against the pipeline's ``memory_limit``)."""
+
 ACTIVITY_KINDS = ("during_step", "repetition")
 """Kinds whose exposure is an activity: the ones an undeclared negation of the goal can fake."""
 
@@ -246,7 +254,8 @@ def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> p
     Each kind's membership rows are counted and dropped before the next kind is built. With
     ``keep_rows`` they are also kept, all kinds together, in ``temp.int_finding_kept_rows``
     (journeys) and ``temp.int_finding_kept_variant_rows`` (variants), for tests that count
-    them again under another outcome. The other temp tables ``int_finding_*`` stay for
+    them again under another outcome. The shared inputs no later kind reads are dropped after
+    their last kind (``RELEASED_AFTER``); the other temp tables ``int_finding_*`` stay for
     ``build_findings``.
     """
     if not (_temp_table(con, "int_journey_paths") and _temp_table(con, "int_step_reached")):
@@ -271,6 +280,8 @@ def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> p
             con.execute(
                 "INSERT INTO temp.int_finding_kept_variant_rows FROM temp.int_finding_variant_rows"
             )
+        for table in RELEASED_AFTER.get(kind, ()):
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
     return con.execute(
         "SELECT *, substr(md5(finding_key || chr(31) || coalesce(segment, '') || chr(31) "
         "|| coalesce(segment_value, '')), 1, 16) AS finding_id FROM temp.int_finding_counts "
