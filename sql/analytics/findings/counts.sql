@@ -10,82 +10,101 @@
 -- by journey_mining.analytics.findings.
 -- Statistics are added by journey_mining.analytics.statistics.
 INSERT INTO temp.int_finding_counts BY NAME
-WITH strata AS (
-    SELECT journey_no, NULL::VARCHAR AS segment, NULL::VARCHAR AS segment_value
-    FROM temp.int_finding_journeys
-    UNION ALL
-    SELECT journey_no, attribute AS segment, value AS segment_value FROM temp.int_finding_strata
-),
-
-members AS (
+WITH members AS (
+    -- each journey of a population (over all journeys, and in each segment stratum it is in),
+    -- with what the counts split it by
     SELECT
         rows.population_key,
-        rows.exposures,
         rows.stratum,
+        rows.exposures,
+        NULL::VARCHAR AS segment,
+        NULL::VARCHAR AS segment_value,
         journeys.goal,
         journeys.hash_half,
-        journeys.time_half,
-        strata.segment,
-        strata.segment_value
+        journeys.time_half
     FROM temp.int_finding_rows AS rows
     INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
-    INNER JOIN strata USING (journey_no)
+    UNION ALL
+    SELECT
+        rows.population_key,
+        rows.stratum,
+        rows.exposures,
+        strata.attribute AS segment,
+        strata.value AS segment_value,
+        journeys.goal,
+        journeys.hash_half,
+        journeys.time_half
+    FROM temp.int_finding_rows AS rows
+    INNER JOIN temp.int_finding_strata AS strata USING (journey_no)
+    INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
 ),
 
-journey_populations AS (
-    SELECT
-        population_key,
-        segment,
-        segment_value,
-        stratum,
-        count(*) AS n_population,
-        count(*) FILTER (WHERE goal) AS goal_population,
-        count(*) FILTER (WHERE hash_half = 1) AS n_population_h1,
-        count(*) FILTER (WHERE hash_half = 1 AND goal) AS goal_population_h1,
-        count(*) FILTER (WHERE hash_half = 2) AS n_population_h2,
-        count(*) FILTER (WHERE hash_half = 2 AND goal) AS goal_population_h2,
-        count(*) FILTER (WHERE time_half = 1) AS n_population_t1,
-        count(*) FILTER (WHERE time_half = 1 AND goal) AS goal_population_t1,
-        count(*) FILTER (WHERE time_half = 2) AS n_population_t2,
-        count(*) FILTER (WHERE time_half = 2 AND goal) AS goal_population_t2
+classes AS (
+    -- one count per group and class of journey (goal × the two halves): one aggregate over
+    -- the journeys instead of ten filtered ones
+    SELECT population_key, stratum, exposures, segment, segment_value, goal, hash_half, time_half, count(*) AS n
     FROM members
-    GROUP BY population_key, segment, segment_value, stratum
+    GROUP BY ALL
 ),
 
-journey_exposed AS (
+journey_groups AS (
+    -- the journeys of each population counted once per stratum and list of exposures: the
+    -- unnesting and the sums below work on these few groups, not on the journeys
     SELECT
         population_key,
-        exposure,
+        stratum,
+        exposures,
         segment,
         segment_value,
-        stratum,
-        count(*) AS n_exposed,
-        count(*) FILTER (WHERE goal) AS goal_exposed,
-        count(*) FILTER (WHERE hash_half = 1) AS n_exposed_h1,
-        count(*) FILTER (WHERE hash_half = 1 AND goal) AS goal_exposed_h1,
-        count(*) FILTER (WHERE hash_half = 2) AS n_exposed_h2,
-        count(*) FILTER (WHERE hash_half = 2 AND goal) AS goal_exposed_h2,
-        count(*) FILTER (WHERE time_half = 1) AS n_exposed_t1,
-        count(*) FILTER (WHERE time_half = 1 AND goal) AS goal_exposed_t1,
-        count(*) FILTER (WHERE time_half = 2) AS n_exposed_t2,
-        count(*) FILTER (WHERE time_half = 2 AND goal) AS goal_exposed_t2
-    FROM (SELECT *, unnest(exposures) AS exposure FROM members WHERE len(exposures) > 0)
-    GROUP BY population_key, exposure, segment, segment_value, stratum
+        sum(n) AS n,
+        coalesce(sum(n) FILTER (WHERE goal), 0) AS n_goal,
+        coalesce(sum(n) FILTER (WHERE hash_half = 1), 0) AS n_h1,
+        coalesce(sum(n) FILTER (WHERE hash_half = 1 AND goal), 0) AS goal_h1,
+        coalesce(sum(n) FILTER (WHERE hash_half = 2), 0) AS n_h2,
+        coalesce(sum(n) FILTER (WHERE hash_half = 2 AND goal), 0) AS goal_h2,
+        coalesce(sum(n) FILTER (WHERE time_half = 1), 0) AS n_t1,
+        coalesce(sum(n) FILTER (WHERE time_half = 1 AND goal), 0) AS goal_t1,
+        coalesce(sum(n) FILTER (WHERE time_half = 2), 0) AS n_t2,
+        coalesce(sum(n) FILTER (WHERE time_half = 2 AND goal), 0) AS goal_t2
+    FROM classes
+    GROUP BY population_key, stratum, exposures, segment, segment_value
 ),
 
-variant_members AS (
+variant_groups AS (
     -- the kinds decided per variant: each variant's journeys counted at once
-    SELECT rows.population_key, rows.exposures, counts.*
+    SELECT
+        rows.population_key,
+        NULL::VARCHAR AS stratum,
+        rows.exposures,
+        counts.segment,
+        counts.segment_value,
+        sum(counts.n) AS n,
+        sum(counts.n_goal) AS n_goal,
+        sum(counts.n_h1) AS n_h1,
+        sum(counts.goal_h1) AS goal_h1,
+        sum(counts.n_h2) AS n_h2,
+        sum(counts.goal_h2) AS goal_h2,
+        sum(counts.n_t1) AS n_t1,
+        sum(counts.goal_t1) AS goal_t1,
+        sum(counts.n_t2) AS n_t2,
+        sum(counts.goal_t2) AS goal_t2
     FROM temp.int_finding_variant_rows AS rows
     INNER JOIN temp.int_finding_variant_counts AS counts USING (variant_id)
+    GROUP BY rows.population_key, rows.exposures, counts.segment, counts.segment_value
 ),
 
-variant_populations AS (
+groups AS (
+    SELECT * FROM journey_groups
+    UNION ALL BY NAME
+    SELECT * FROM variant_groups
+),
+
+populations AS (
     SELECT
         population_key,
         segment,
         segment_value,
-        NULL::VARCHAR AS stratum,
+        stratum,
         sum(n) AS n_population,
         sum(n_goal) AS goal_population,
         sum(n_h1) AS n_population_h1,
@@ -96,17 +115,17 @@ variant_populations AS (
         sum(goal_t1) AS goal_population_t1,
         sum(n_t2) AS n_population_t2,
         sum(goal_t2) AS goal_population_t2
-    FROM variant_members
-    GROUP BY population_key, segment, segment_value
+    FROM groups
+    GROUP BY population_key, segment, segment_value, stratum
 ),
 
-variant_exposed AS (
+exposed AS (
     SELECT
         population_key,
         exposure,
         segment,
         segment_value,
-        NULL::VARCHAR AS stratum,
+        stratum,
         sum(n) AS n_exposed,
         sum(n_goal) AS goal_exposed,
         sum(n_h1) AS n_exposed_h1,
@@ -117,20 +136,8 @@ variant_exposed AS (
         sum(goal_t1) AS goal_exposed_t1,
         sum(n_t2) AS n_exposed_t2,
         sum(goal_t2) AS goal_exposed_t2
-    FROM (SELECT *, unnest(exposures) AS exposure FROM variant_members WHERE len(exposures) > 0)
-    GROUP BY population_key, exposure, segment, segment_value
-),
-
-populations AS (
-    SELECT * FROM journey_populations
-    UNION ALL BY NAME
-    SELECT * FROM variant_populations
-),
-
-exposed AS (
-    SELECT * FROM journey_exposed
-    UNION ALL BY NAME
-    SELECT * FROM variant_exposed
+    FROM (SELECT *, unnest(exposures) AS exposure FROM groups WHERE len(exposures) > 0)
+    GROUP BY population_key, exposure, segment, segment_value, stratum
 )
 
 SELECT
@@ -187,20 +194,39 @@ testable AS (
     GROUP BY counts.finding_key
     HAVING sum(counts.n_exposed) >= (SELECT min_journeys FROM mining.analysis_window)
         AND sum(counts.n_population - counts.n_exposed) >= (SELECT min_journeys FROM mining.analysis_window)
+),
+
+kept AS (
+    -- each such finding's population, exposure and progress stratum: the rows are matched to
+    -- these few keys before any variant is spread over its journeys
+    SELECT defs.finding_key, defs.population_key, defs.exposure, comparable.stratum
+    FROM temp.int_finding_defs AS defs
+    INNER JOIN testable USING (finding_key)
+    INNER JOIN comparable USING (finding_key)
 )
 
-SELECT DISTINCT defs.finding_key, rows.journey_no
+SELECT DISTINCT finding_key, journey_no
 FROM (
-    SELECT population_key, journey_no, stratum, unnest(exposures) AS exposure
-    FROM temp.int_finding_rows
-    WHERE len(exposures) > 0
+    SELECT kept.finding_key, rows.journey_no
+    FROM (
+        SELECT population_key, journey_no, stratum, unnest(exposures) AS exposure
+        FROM temp.int_finding_rows
+        WHERE len(exposures) > 0
+    ) AS rows
+    INNER JOIN kept
+        ON kept.population_key = rows.population_key
+        AND kept.exposure = rows.exposure
+        AND kept.stratum IS NOT DISTINCT FROM rows.stratum
     UNION ALL
-    SELECT variant_rows.population_key, journeys.journey_no, NULL AS stratum, unnest(variant_rows.exposures) AS exposure
-    FROM temp.int_finding_variant_rows AS variant_rows
+    SELECT kept.finding_key, journeys.journey_no
+    FROM (
+        SELECT population_key, variant_id, unnest(exposures) AS exposure
+        FROM temp.int_finding_variant_rows
+        WHERE len(exposures) > 0
+    ) AS variant_rows
+    INNER JOIN kept
+        ON kept.population_key = variant_rows.population_key
+        AND kept.exposure = variant_rows.exposure
+        AND kept.stratum IS NULL
     INNER JOIN temp.int_finding_journeys AS journeys USING (variant_id)
-    WHERE len(variant_rows.exposures) > 0
-) AS rows
-INNER JOIN temp.int_finding_defs AS defs USING (population_key, exposure)
-INNER JOIN testable USING (finding_key)
-INNER JOIN comparable
-    ON comparable.finding_key = defs.finding_key AND comparable.stratum IS NOT DISTINCT FROM rows.stratum;
+);

@@ -59,9 +59,10 @@ SELECT
     NULL::VARCHAR AS stratum
 FROM temp.int_finding_windows AS windows
 LEFT JOIN done USING (journey_no, step_no)
-LEFT JOIN temp.int_finding_steps AS onward
-    ON onward.journey_no = windows.journey_no AND onward.step_no = windows.step_no
-    AND onward.previous_step_no = windows.opened_step_no;
+LEFT JOIN (
+    -- steps reached straight after the step before (a window's opened_step_no is its step_no - 1)
+    SELECT journey_no, step_no, wait_s FROM temp.int_finding_steps WHERE previous_step_no = step_no - 1
+) AS onward ON onward.journey_no = windows.journey_no AND onward.step_no = windows.step_no;
 
 INSERT INTO temp.int_finding_defs BY NAME
 WITH exposures AS (

@@ -1,7 +1,8 @@
 -- grain: one exposed journey of one finding over all journeys (written kind by kind by
--- counts.sql); within a segment stratum, its journeys of the segment value.
+-- counts.sql); within a segment stratum, its journeys of the segment value. Keyed by
+-- journey_no: the case ids are joined only for the findings mining.finding_journeys lists.
 CREATE OR REPLACE TEMP TABLE int_finding_exposed AS
-SELECT pairs.finding_key, pairs.journey_no, journeys.case_id, journeys.goal
+SELECT pairs.finding_key, pairs.journey_no, journeys.goal
 FROM temp.int_finding_exposed_pairs AS pairs
 INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no);
 

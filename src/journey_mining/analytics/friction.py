@@ -54,8 +54,9 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
     con.register("_finding_ids", ids)
     con.execute(
         "CREATE OR REPLACE TABLE mining.finding_journeys AS "
-        "SELECT ids.finding_id::VARCHAR AS finding_id, exposed.case_id "
-        "FROM temp.int_finding_exposed AS exposed INNER JOIN _finding_ids AS ids USING (finding_key)"
+        "SELECT ids.finding_id::VARCHAR AS finding_id, journeys.case_id "
+        "FROM temp.int_finding_exposed AS exposed INNER JOIN _finding_ids AS ids USING (finding_key) "
+        "INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)"
     )
     con.unregister("_finding_ids")
     for table in (
