@@ -52,6 +52,7 @@ from journey_mining.run_record import (
     record_run_start,
 )
 from journey_mining.runs import hold_warehouse
+from journey_mining.snapshot import building_copy, spill_path
 from journey_mining.warehouse import connect, run_sql, run_sql_tests, run_sql_with, table_exists
 
 __all__ = ["RunResult", "new_run_id", "pipeline_warehouse", "run_pipeline"]
@@ -286,14 +287,17 @@ def run_pipeline(
     checked_limit = check_memory_limit(limit) if limit else None
     run_id = new_run_id()
     clock = time.monotonic()
-    with hold_warehouse(warehouse_path, run_id, pipeline.name) as lock:
+    with (
+        hold_warehouse(warehouse_path, run_id, pipeline.name) as lock,
+        building_copy(warehouse_path) as target,  # readers keep the previous state meanwhile
+    ):
         user = progress or ignore
 
         def report(event: ProgressEvent) -> None:
             lock.heartbeat()
             user(event)
 
-        con = connect(warehouse_path, memory_limit=checked_limit)
+        con = connect(target, memory_limit=checked_limit, spill=spill_path(warehouse_path))
         loads: list[SourceLoad] = []
         try:
             record_run_start(con, lock, pipeline)

@@ -220,6 +220,25 @@ def reconcile_runs(con: duckdb.DuckDBPyConnection, lock: WarehouseLock) -> int:
                 run_id,
             ],
         )
+    if previous is not None and previous.run_id != lock.holder.run_id:
+        # a run killed while it built its copy (snapshot.py) never reached the warehouse:
+        # its lock file entry is all that is left of it
+        seen = previous.last_seen_at
+        inserted = con.execute(
+            "INSERT INTO mining.runs (run_id, pipeline, started_at, status, last_seen_at, error) "
+            "SELECT ?, ?, ?, 'aborted', ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM mining.runs WHERE run_id = ?)",
+            [
+                previous.run_id,
+                previous.pipeline,
+                previous.started_at,
+                seen,
+                "aborted: the run stopped without finishing (killed or crashed); "
+                f"last seen {seen.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
+                previous.run_id,
+            ],
+        ).fetchall()
+        stale.extend([(previous.run_id, previous.started_at)] * int(inserted[0][0]))
     for entry in _logged_refusals(lock.warehouse):
         con.execute(
             "INSERT INTO mining.runs (run_id, pipeline, started_at, finished_at, status, error) "

@@ -30,18 +30,24 @@ _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
 def connect(
-    path: str | Path, read_only: bool = False, memory_limit: str | None = None
+    path: str | Path,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    spill: Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open (or create) the warehouse file with UTC sessions and the project's schemas.
 
     ``memory_limit`` (an already validated size such as ``2GB``) caps DuckDB's memory; work
-    beyond it spills to ``<warehouse>.tmp``.
+    beyond it spills to ``spill`` (default: DuckDB's ``<file>.tmp``).
     """
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).is_file():
+        holder = current_holder(Path(target))
+        building = f" ({holder.describe()} is building it now)" if holder is not None else ""
         raise WarehouseError(
-            f"warehouse {str(Path(target).absolute())!r} does not exist. Fix: run 'journey-mining run <pipeline>' "
-            "or 'journey-mining demo' first, or pass --warehouse."
+            f"warehouse {str(Path(target).absolute())!r} does not exist{building}. Fix: run "
+            "'journey-mining run <pipeline>' or 'journey-mining demo' first (or wait for the "
+            "run to finish), or pass --warehouse."
         )
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -54,12 +60,18 @@ def connect(
             f"cannot open warehouse {target!r}: {err}. Fix: close other programs using it."
         ) from None
     con.execute("SET TimeZone = 'UTC'")
+    if spill is not None:
+        con.execute(f"SET temp_directory = {_literal(str(spill))}")
     if memory_limit is not None:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     return con
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _busy(path: Path, message: str) -> WarehouseBusy:

@@ -40,13 +40,18 @@ class TimestampSpec(_Strict):
     ``timezone``), ``epoch_s``, ``epoch_ms``, or a strptime pattern such as
     ``%d-%m-%Y %H:%M`` (day-first) or ``%Y-%m-%d`` (date only). ``offset_ms_column``:
     a column of milliseconds added to that time (Google Analytics' ``time``, the hit's
-    offset into the visit that ``visitId`` starts).
+    offset into the visit that ``visitId`` starts). ``dst``: what a local time in a
+    daylight-saving gap (02:30 on a spring-forward night) or overlap (01:30 on a fall-back
+    night) becomes: ``quarantine`` (default: the row is quarantined with the reason),
+    ``earliest`` or ``latest`` (the first or second instant of an overlap; a time in a gap
+    is read with the offset before the change, i.e. shifted later by the gap).
     """
 
     column: str
     format: str = "iso"
     timezone: str = "UTC"
     offset_ms_column: str | None = None
+    dst: Literal["quarantine", "earliest", "latest"] = "quarantine"
 
     _check_column = field_validator("column")(lambda v: check_column(v, "timestamp column"))
     _check_offset = field_validator("offset_ms_column")(
@@ -185,6 +190,7 @@ class TimestampOverride(_Strict):
     format: str | None = None
     timezone: str | None = None
     offset_ms_column: str | None = None
+    dst: Literal["quarantine", "earliest", "latest"] | None = None
 
     _check_columns = field_validator("column", "offset_ms_column")(
         lambda v: v if v is None else check_column(v, "timestamp column")

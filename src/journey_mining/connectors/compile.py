@@ -243,9 +243,10 @@ class _Timestamp(NamedTuple):
 
 def _timestamp(fields: Fields, preset: ConnectorPreset, zone: str) -> _Timestamp:
     text = fields.ref(preset.timestamp.column)
-    ts = timestamp_expression(text, preset.timestamp.format, zone)
+    dst = preset.timestamp.dst
+    ts = timestamp_expression(text, preset.timestamp.format, zone, dst)
     typed = (
-        typed_timestamp_expressions(preset.timestamp.column, zone)
+        typed_timestamp_expressions(preset.timestamp.column, zone, dst)
         if preset.format == "parquet" and preset.timestamp.format == "iso"
         else {}
     )
