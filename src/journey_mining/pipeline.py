@@ -325,7 +325,8 @@ def run_pipeline(
                     dfg=read_dfg(con),
                 )
             stitching, shared = read_stitching(con)
-            warnings = [line.warning for line in stitching if line.warning]
+            warnings = [w for load in loads for w in load.warnings]
+            warnings += [line.warning for line in stitching if line.warning]
             checked = conformance(con)
             started_at, finished_at = record_run_end(con, run_id, loads, None, warnings=warnings)
         except JourneyMiningError as err:

@@ -129,6 +129,10 @@ class ActivityMapping(_Strict):
     channel: str | None = None
 
 
+PLACEHOLDERS = ("n/a", "na", "-", "--", "none", "null", "nil", "unknown", "test", "?")
+"""Identifier values that name nobody (compared lower-cased): never a link."""
+
+
 class IdentityConfig(_Strict):
     """Which identifier kinds join one customer's records across systems.
 
@@ -138,6 +142,8 @@ class IdentityConfig(_Strict):
     link. Kinds in ``many_per_customer`` (device ids) are not counted against a value. A
     source whose journeys join another source's less than ``join_warning_ratio`` times as
     often as the other sources' do (or never) gets a warning (see ``mining.stitching``).
+    ``placeholders``: values that name nobody (``n/a``, ``-``, ``unknown``, ``test``, …,
+    compared lower-cased after trimming); an identifier holding one is no identifier.
     """
 
     link_on: tuple[str, ...] = ("email", "crm_contact_id", "product_user_id")
@@ -146,6 +152,12 @@ class IdentityConfig(_Strict):
     link_shared_identifiers: bool = False
     many_per_customer: tuple[str, ...] = ()
     join_warning_ratio: float = Field(default=0.25, ge=0.0, le=1.0)
+    placeholders: tuple[str, ...] = PLACEHOLDERS
+
+    @field_validator("placeholders")
+    @classmethod
+    def _lower_placeholders(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.strip().lower() for v in value)
 
     @field_validator("link_on", "normalise_email", "many_per_customer")
     @classmethod

@@ -29,6 +29,7 @@ def compile_sources(pipeline: PipelineConfig) -> dict[str, CompiledSource]:
             None,
             pipeline.identity.normalise_email,
             pipeline.identity.link_on,
+            pipeline.identity.placeholders,
         )
         for s in pipeline.sources
     }
