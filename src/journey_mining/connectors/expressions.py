@@ -23,6 +23,7 @@ from journey_mining.connectors.timeparse import (
 )
 
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
+_CONTROL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]"  # not tab, newline, return
 _TZ_PATTERN = re.compile(r"^[A-Za-z0-9_+\-/]{1,64}$")
 
 
@@ -226,6 +227,15 @@ def reject_reason(
     )
     checks.append(
         ("_jm_is_event AND _jm_source_activity IS NULL", quote_literal("missing activity value"))
+    )
+    checks.append(
+        (
+            f"regexp_matches(_jm_source_activity, {quote_literal(_CONTROL)})",
+            f"{quote_literal('activity contains a control character: ')} || chr(39) || "
+            "left(regexp_replace(_jm_source_activity, "
+            f"{quote_literal(_CONTROL)}, '?', 'g'), 100) || chr(39) || "
+            f"{quote_literal(' (no process model or report can show it; fix the export)')}",
+        )
     )
     branches = " ".join(f"WHEN {condition} THEN {reason}" for condition, reason in checks)
     return f"CASE {branches} ELSE NULL END"

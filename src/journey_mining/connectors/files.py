@@ -58,16 +58,30 @@ def matching_files(data_dir: Path, pattern: str, source: str) -> list[Path]:
     return files
 
 
+class CarefulReadNeeded(Exception):
+    """DuckDB's reader refused ``path`` as a whole: load the source again, reading it carefully.
+
+    A failed statement aborts DuckDB's transaction, so the source's load is rolled back and
+    started again (``sources.load_source``) with the file read by ``textfallback``.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
 class FileConnector:
     """The files of one source: one origin per file, its batches read by DuckDB (or lxml).
 
-    Built before the load's transaction: a glob matching no file fails here.
+    Built before the load's transaction: a glob matching no file fails here. Files in
+    ``careful`` (paths as shown) are read record by record (``CarefulReadNeeded``).
     """
 
-    def __init__(self, ctx: LoadContext) -> None:
+    def __init__(self, ctx: LoadContext, careful: frozenset[str] = frozenset()) -> None:
         if ctx.source.path is None:
             raise SourceError(f"source {ctx.name!r} has no path. Fix: give the export files' glob.")
         self.ctx = ctx
+        self.careful = careful
         self.files = matching_files(ctx.data_dir, ctx.source.path, ctx.name)
 
     def origins(self) -> Iterator[Origin]:
@@ -114,7 +128,10 @@ class FileConnector:
                 raise _cannot_read(preset, shown, err) from None
             yield Batch(relation)
         else:
-            yield from _text_batches(self.ctx.con, preset, path, shown)
+            if str(shown) in self.careful:
+                yield from _careful_batches(self.ctx.con, preset, path, shown)
+            else:
+                yield from _text_batches(self.ctx.con, preset, path, shown)
 
 
 def snapshot(path: Path, copy: Path) -> FileStamp:
@@ -135,7 +152,7 @@ def _text_batches(
     """A CSV or JSON lines file as one batch: read once, rejects collected, rows numbered.
 
     A file DuckDB's reader refuses as a whole (a huge field, a bare carriage return) is
-    read record by record instead (``textfallback``): its bad rows are quarantined.
+    read record by record instead, in a new attempt (``CarefulReadNeeded``).
     """
     con.execute("DROP TABLE IF EXISTS _rejects; DROP TABLE IF EXISTS _rejects_scan")
     try:
@@ -144,8 +161,7 @@ def _text_batches(
             f"SELECT *, row_number() OVER () AS _k FROM ({_reader_sql(preset, path)})"
         )
     except duckdb.Error:
-        yield from _careful_batches(con, preset, path, shown)
-        return
+        raise CarefulReadNeeded(str(shown)) from None
     header_lines = 1 if preset.format == "csv" and preset.csv.header else 0
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _rejected AS SELECT DISTINCT line - {header_lines} AS _row, "

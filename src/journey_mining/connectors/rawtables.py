@@ -47,9 +47,16 @@ def check_required(
     if missing:
         raise MissingColumn(
             f"{origin}: required column {missing[0]!r} is missing (preset {preset.name!r}; "
-            f"found {list(columns)}). Fix: export the data with that column, or name the "
+            f"found {_excerpt(list(columns))}). Fix: export the data with that column, or name the "
             f"column the export has on the source: columns: {{{missing[0]!r}: '<its name>'}}."
         )
+
+
+def _excerpt(names: list[str], shown: int = 12) -> str:
+    """The first few column names (each cut to 40 characters): an error stays one short line."""
+    listed = ", ".join(repr(n if len(n) <= 40 else n[:40] + "…") for n in names[:shown])
+    more = f", … {len(names) - shown:,} more" if len(names) > shown else ""
+    return f"[{listed}{more}]"
 
 
 def _raw_columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:

@@ -144,7 +144,11 @@ def timestamp_problem(text: str, fmt: str, timezone: str) -> str:
             f"CASE WHEN try_cast({text} AS DOUBLE) IS NOT NULL THEN "
             "' (not a finite number of the years 0001-9999)' END"
         )
-    return "NULL"
+    if "%z" in fmt or "%Z" in fmt:
+        return "NULL"
+    naive = f"try_strptime({text}, {_q(fmt)})"
+    zone = _q(timezone)
+    return _dst_problem(naive, zone, local_expression(naive, zone, "earliest"))
 
 
 def _dst_problem(naive: str, zone: str, instant: str) -> str:
