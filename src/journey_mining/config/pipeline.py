@@ -64,7 +64,8 @@ class SourceConfig(_Strict):
     ``columns``, ``timestamp`` and ``timezone`` change the preset for this source
     (``overrides``): ``columns: {Email: "E-mail Address"}`` reads the preset's ``Email``
     from the export's ``E-mail Address``; ``timestamp: {format: "%d/%m/%Y %H:%M"}``
-    replaces its format.
+    replaces its format. Files outside the pipeline's data folder are refused unless
+    ``allow_outside_data_dir: true``.
     """
 
     name: str
@@ -76,6 +77,7 @@ class SourceConfig(_Strict):
     timezone: str | None = None
     team: str | None = None
     channel: str | None = None
+    allow_outside_data_dir: bool = False
 
     _check_name = field_validator("name")(lambda v: check_name(v, "source name"))
 

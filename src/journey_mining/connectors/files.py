@@ -45,10 +45,25 @@ _UNIT_SEPARATOR = "chr(31)"
 _REJECTS = "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan'"
 
 
-def matching_files(data_dir: Path, pattern: str, source: str) -> list[Path]:
-    """The files a source's glob matches, in path order; an error when there are none."""
+def matching_files(
+    data_dir: Path, pattern: str, source: str, outside_allowed: bool = False
+) -> list[Path]:
+    """The files a source's glob matches, in path order; an error when there are none.
+
+    A file outside ``data_dir`` (``../``, an absolute path, a symbolic link out of it) is
+    refused unless the source says ``allow_outside_data_dir: true``: a pipeline cannot make
+    a run read (and quote in its errors) any file the user running it can read.
+    """
     full = pattern if Path(pattern).is_absolute() else str(data_dir / pattern)
     files = sorted(Path(p) for p in glob.glob(full, recursive=True) if Path(p).is_file())
+    root = data_dir.resolve()
+    outside = [f for f in files if not f.resolve().is_relative_to(root)]
+    if outside and not outside_allowed:
+        raise SourceError(
+            f"source {source!r}: {str(outside[0].resolve())!r} is outside the data folder "
+            f"{str(root)!r}. Fix: move the exports into the data folder (or pass --data-dir), "
+            "or say allow_outside_data_dir: true on the source if it is meant."
+        )
     if not files:
         raise SourceError(
             f"source {source!r}: no file matches {os.path.abspath(full)!r}. Fix: check "
@@ -82,7 +97,9 @@ class FileConnector:
             raise SourceError(f"source {ctx.name!r} has no path. Fix: give the export files' glob.")
         self.ctx = ctx
         self.careful = careful
-        self.files = matching_files(ctx.data_dir, ctx.source.path, ctx.name)
+        self.files = matching_files(
+            ctx.data_dir, ctx.source.path, ctx.name, ctx.source.allow_outside_data_dir
+        )
 
     def origins(self) -> Iterator[Origin]:
         """One origin per file, stamped for the manifest, in path order.
