@@ -174,3 +174,30 @@ def test_threads_get_the_projects_errors_and_readers_work_during_a_run(tmp_path:
     assert kinds.count("ran") >= 1
     assert {value for kind, value in outcomes if kind in ("ran", "read")} == {journeys}
     assert not (tmp_path / "w.duckdb.building").exists()
+
+
+def test_a_preset_can_read_columns_with_any_header(tmp_path: Path) -> None:
+    odd = {
+        "name": "odd",
+        "path": "odd.csv",
+        "preset": {
+            "name": "odd",
+            "format": "csv",
+            "system": "odd",
+            "event_id": ["@row"],
+            "timestamp": {"column": "Created At."},
+            "activity": {"column": 'Say "what" [/]'},
+            "identifiers": {"email": "Contact's E-mail"},
+        },
+    }
+    pipeline = project(tmp_path, [odd], identity={"link_on": ["email"]})
+    (tmp_path / "exports" / "odd.csv").write_text(
+        '"Contact\'s E-mail","Created At.","Say ""what"" [/]"\n'
+        "a@b.c,2025-01-01T10:00:00Z,called\nd@e.f,2025-01-02T10:00:00Z,emailed\n",
+        encoding="utf-8",
+    )
+    result = jm.run(pipeline)
+    assert (result.sources[0].rows_loaded, result.journeys) == (2, 2)
+    assert rows(
+        tmp_path / "w.duckdb", "SELECT activity FROM mining.journey_events ORDER BY ts"
+    ) == [("called",), ("emailed",)]

@@ -22,7 +22,13 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
-from journey_mining.config.names import check_column, check_memory_limit, check_name, check_timezone
+from journey_mining.config.names import (
+    check_column,
+    check_header,
+    check_memory_limit,
+    check_name,
+    check_timezone,
+)
 from journey_mining.config.overrides import apply_overrides
 from journey_mining.config.presets import ConnectorPreset, TimestampOverride, _Strict, load_preset
 from journey_mining.config.yamlfile import _explain, _read_yaml
@@ -85,8 +91,8 @@ class SourceConfig(_Strict):
     @classmethod
     def _check_columns(cls, value: dict[str, str]) -> dict[str, str]:
         for key, column in value.items():
-            check_column(key, "columns: key")
-            check_column(column, f"column for {key}")
+            check_header(key, "columns: key")
+            check_header(column, f"column for {key}")
         return value
 
     @model_validator(mode="after")

@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from journey_mining.config.names import check_column, check_name
+from journey_mining.config.names import check_header, check_name
 from journey_mining.config.yamlfile import _explain, _read_yaml
 from journey_mining.errors import ConfigError
 from journey_mining.resources import resource_dir
@@ -53,9 +53,9 @@ class TimestampSpec(_Strict):
     offset_ms_column: str | None = None
     dst: Literal["quarantine", "earliest", "latest"] = "quarantine"
 
-    _check_column = field_validator("column")(lambda v: check_column(v, "timestamp column"))
+    _check_column = field_validator("column")(lambda v: check_header(v, "timestamp column"))
     _check_offset = field_validator("offset_ms_column")(
-        lambda v: v if v is None else check_column(v, "timestamp offset column")
+        lambda v: v if v is None else check_header(v, "timestamp offset column")
     )
 
 
@@ -72,13 +72,13 @@ class ValueSpec(_Strict):
         if len(given) != 1:
             raise ValueError("give exactly one of column, value or template")
         if self.column is not None:
-            check_column(self.column)
+            check_header(self.column)
         if self.template is not None:
             fields = _TEMPLATE_FIELD.findall(self.template)
             if not fields:
                 raise ValueError(f"template {self.template!r} names no {{column}}")
             for field in fields:
-                check_column(field, "template column")
+                check_header(field, "template column")
         return self
 
     @property
@@ -97,7 +97,7 @@ class EventFilter(_Strict):
     column: str
     equals: str
 
-    _check_column = field_validator("column")(lambda v: check_column(v, "filter column"))
+    _check_column = field_validator("column")(lambda v: check_header(v, "filter column"))
 
 
 class CsvOptions(_Strict):
@@ -147,7 +147,7 @@ class ConnectorPreset(_Strict):
     def _check_identifiers(cls, value: dict[str, str]) -> dict[str, str]:
         for kind, column in value.items():
             check_name(kind, "identifier kind")
-            check_column(column, f"identifier column for {kind}")
+            check_header(column, f"identifier column for {kind}")
         return value
 
     @field_validator("attributes")
@@ -155,7 +155,7 @@ class ConnectorPreset(_Strict):
     def _check_attributes(cls, value: dict[str, str]) -> dict[str, str]:
         for name, column in value.items():
             check_name(name, "attribute name")
-            check_column(column, f"attribute column for {name}")
+            check_header(column, f"attribute column for {name}")
         return value
 
     @model_validator(mode="after")
@@ -163,10 +163,10 @@ class ConnectorPreset(_Strict):
         check_name(self.name, "preset name")
         event_id = () if self.event_id == ("@row",) else self.event_id
         for column in (*event_id, *self.required):
-            check_column(column)
+            check_header(column)
         for optional_column in (self.sequence, self.account):
             if optional_column is not None:
-                check_column(optional_column)
+                check_header(optional_column)
         return self
 
     def required_columns(self) -> list[str]:
@@ -193,7 +193,7 @@ class TimestampOverride(_Strict):
     dst: Literal["quarantine", "earliest", "latest"] | None = None
 
     _check_columns = field_validator("column", "offset_ms_column")(
-        lambda v: v if v is None else check_column(v, "timestamp column")
+        lambda v: v if v is None else check_header(v, "timestamp column")
     )
 
 

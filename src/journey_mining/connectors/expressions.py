@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from journey_mining.config import ConnectorPreset, ValueSpec, check_column
+from journey_mining.config import ConnectorPreset, ValueSpec, check_column, check_header
 from journey_mining.connectors.timeparse import (
     DstPolicy,
     epoch_expression,
@@ -73,7 +73,7 @@ class Fields:
 
     def ref(self, column: str) -> str:
         """The field reading ``column`` (added on first use)."""
-        check_column(column)
+        check_header(column)
         if column not in self.columns:
             self.columns.append(column)
         return f"_f{self.columns.index(column) + 1}"
