@@ -57,7 +57,14 @@ def connect(
         if "lock" in str(err).lower():
             raise _busy(Path(target), str(err)) from None
         raise WarehouseError(
-            f"cannot open warehouse {target!r}: {err}. Fix: close other programs using it."
+            f"cannot open warehouse {target!r}: {_first_line(err)}. Fix: close other "
+            "programs using it."
+        ) from None
+    except duckdb.Error as err:  # e.g. this process holds it open with other settings
+        raise WarehouseError(
+            f"cannot open warehouse {target!r}: {_first_line(err)}. Fix: close the other "
+            "connections to it in this process (a notebook's duckdb.connect), or open them "
+            "read_only=True."
         ) from None
     con.execute("SET TimeZone = 'UTC'")
     if spill is not None:
