@@ -26,7 +26,10 @@ Example:
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DstPolicy = Literal["quarantine", "earliest", "latest"]
 
@@ -68,16 +71,63 @@ def _offset_at(zone: str, instant: str) -> str:
     return f"(timezone({zone}, {instant}) - timezone('UTC', {instant}))"
 
 
-def local_expression(local: str, zone: str, dst: DstPolicy) -> str:
-    """The UTC instant of ``local`` (a naive TIMESTAMP) on the wall clock of ``zone`` (SQL).
+_STEP = timedelta(days=7)  # offsets are compared a week apart: no zone changes twice in one
 
-    ``zone`` is a SQL expression (a quoted name, or a column of known names). Offsets are
-    looked up a day before and after; where they agree (nearly always) the time is plain;
-    where they differ, each candidate instant is checked against the wall clock, which
-    tells a gap (neither) from an overlap (both), handled as ``dst`` says.
+
+@cache
+def _changes(zone: str) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+    """Months and local hours in which ``zone``'s wall clock ever skips or repeats a time
+    (1900–2100), or None for a zone that never changes: outside them a local time is plain."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ((*range(1, 13),), (*range(24),))  # unknown to Python: check every row
+    months: set[int] = set()
+    hours: set[int] = set()
+    day = datetime(1900, 1, 1, tzinfo=UTC)
+    before = day.astimezone(tz).utcoffset()
+    while day.year < 2101:
+        after = (day + _STEP).astimezone(tz).utcoffset()
+        if after != before and before is not None and after is not None:
+            low, high = day, day + _STEP  # the change is in (low, high]
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(tz).utcoffset() == before:
+                    low = middle
+                else:
+                    high = middle
+            # local times in [start, end) are skipped or repeated; all others are plain
+            start = (high + min(before, after)).replace(minute=0, second=0, microsecond=0)
+            end = high + max(before, after)
+            while start < end:
+                months.add(start.month)
+                hours.add(start.hour)
+                start += timedelta(hours=1)
+            before = after
+        day += _STEP
+    return (tuple(sorted(months)), tuple(sorted(hours))) if months else None
+
+
+def _risky(zone: str, local: str) -> str:
+    """SQL: whether ``local`` may be near an offset change of ``zone`` (a quoted name)."""
+    changes = _changes(zone[1:-1].replace("''", "'")) if zone.startswith("'") else None
+    if not zone.startswith("'"):
+        return "true"  # a zone named in the value: every row checked
+    if changes is None:
+        return "false"
+    months, hours = changes
+    month_test = "" if len(months) == 12 else f"month({local}) IN {months} AND ".replace(",)", ")")
+    hour_test = "true" if len(hours) == 24 else f"hour({local}) IN {hours}".replace(",)", ")")
+    return month_test + hour_test
+
+
+def _exact(local: str, zone: str, dst: DstPolicy) -> str:
+    """The instant of ``local`` on ``zone``'s wall clock, checking for a gap or overlap.
+
+    Offsets are looked up a day before and after; where they agree the time is plain;
+    where they differ, each candidate instant is checked against the wall clock, which tells
+    a gap (neither) from an overlap (both), handled as ``dst`` says.
     """
-    if zone.upper() in ("'UTC'", "'ETC/UTC'", "'GMT'"):
-        return f"timezone('UTC', {local})"
     as_utc = f"timezone('UTC', {local})"
     before = _offset_at(zone, f"({as_utc} - INTERVAL 1 DAY)")
     after = _offset_at(zone, f"({as_utc} + INTERVAL 1 DAY)")
@@ -89,9 +139,28 @@ def local_expression(local: str, zone: str, dst: DstPolicy) -> str:
     )
     gap = "NULL" if dst == "quarantine" else first
     return (
-        f"CASE WHEN {local} IS NULL THEN NULL WHEN {before} = {after} THEN {first} "
+        f"CASE WHEN {before} = {after} THEN {first} "
         f"WHEN {first_ok} AND {second_ok} THEN {both} WHEN {first_ok} THEN {first} "
         f"WHEN {second_ok} THEN {second} ELSE {gap} END"
+    )
+
+
+def local_expression(local: str, zone: str, dst: DstPolicy) -> str:
+    """The UTC instant of ``local`` (a naive TIMESTAMP) on the wall clock of ``zone`` (SQL).
+
+    ``zone`` is a SQL expression (a quoted name, or a column of known names). Rows far
+    from any offset change of a named zone
+    (months and hours from Python's zone data) take one conversion, as a plain reading
+    would; the others are checked exactly (``_exact``).
+    """
+    if zone.upper() in ("'UTC'", "'ETC/UTC'", "'GMT'"):
+        return f"timezone('UTC', {local})"
+    risky = _risky(zone, local)
+    if risky == "false":
+        return f"timezone({zone}, {local})"
+    return (
+        f"CASE WHEN {local} IS NULL THEN NULL WHEN NOT ({risky}) THEN timezone({zone}, {local}) "
+        f"ELSE {_exact(local, zone, dst)} END"
     )
 
 
@@ -104,17 +173,26 @@ def _parts(text: str) -> tuple[str, str]:
 
 
 def iso_expression(text: str, timezone: str, dst: DstPolicy) -> str:
-    """Strict ISO 8601 ``text`` → UTC TIMESTAMPTZ, or NULL (see the module doc)."""
+    """Strict ISO 8601 ``text`` → UTC TIMESTAMPTZ, or NULL (see the module doc).
+
+    The whole value is checked by one regular expression; the common shapes are then told
+    apart cheaply (a ``Z`` at the end, a sign after the date, a letter at the end) so only
+    values with an offset or a zone name are split into their parts.
+    """
     moment, zone = _parts(text)
-    naive = f"try_cast(replace({moment}, 'T', ' ') AS TIMESTAMP)"
+    last = f"right({text}, 1)"
     return (
         f"CASE WHEN NOT regexp_matches({text}, {_q(ISO_PATTERN)}) THEN NULL "
-        f"WHEN {zone} = '' THEN {local_expression(naive, _q(timezone), dst)} "
-        f"WHEN {zone} IN ('Z', 'z', 'UTC', 'GMT') THEN timezone('UTC', {naive}) "
+        f"WHEN {last} = 'Z' THEN try_cast({text} AS TIMESTAMPTZ) "
+        f"WHEN {last} = 'z' THEN try_cast(left({text}, -1) || 'Z' AS TIMESTAMPTZ) "
+        f"WHEN {last} BETWEEN '0' AND '9' AND NOT contains(substr({text}, 9), '+') "
+        f"AND NOT contains(substr({text}, 9), '-') "
+        f"THEN {local_expression(f'try_cast({text} AS TIMESTAMP)', _q(timezone), dst)} "
+        f"WHEN {zone} IN ('UTC', 'GMT') THEN timezone('UTC', try_cast({moment} AS TIMESTAMP)) "
         f"WHEN regexp_matches({zone}, {_q(_OFFSET_IN_RANGE)}) "
-        f"THEN try_cast(replace({moment}, 'T', ' ') || {zone} AS TIMESTAMPTZ) "
+        f"THEN try_cast({moment} || {zone} AS TIMESTAMPTZ) "
         f"WHEN list_contains({_KNOWN_ZONE}, {zone}) "
-        f"THEN {local_expression(naive, zone, dst)} END"
+        f"THEN {local_expression(f'try_cast({moment} AS TIMESTAMP)', zone, dst)} END"
     )
 
 
