@@ -41,6 +41,7 @@ _KNOWN_ZONE = "(SELECT list(name) FROM pg_timezone_names() WHERE contains(name, 
 # 0001-01-01 .. 9999-12-31 in epoch seconds: beyond, a number is no event time
 EPOCH_MIN_S = -62135596800
 EPOCH_MAX_S = 253402300799
+EPOCH_UNITS = {"epoch_s": 1, "epoch_ms": 1000, "epoch_us": 1_000_000, "epoch_ns": 1_000_000_000}
 
 
 def _q(value: str) -> str:
@@ -217,9 +218,10 @@ def timestamp_problem(text: str, fmt: str, timezone: str) -> str:
             f"WHEN {zone} = '' OR list_contains({_KNOWN_ZONE}, {zone}) THEN "
             f"{_dst_problem(naive, value_zone, in_zone)} END"
         )
-    if fmt.startswith("epoch_"):
+    if fmt in EPOCH_UNITS:
         return (
-            f"CASE WHEN try_cast({text} AS DOUBLE) IS NOT NULL THEN "
+            f"CASE WHEN try_cast({text} AS DOUBLE) IS NOT NULL AND "
+            f"{epoch_expression(text, EPOCH_UNITS[fmt])} IS NULL THEN "
             "' (not a finite number of the years 0001-9999)' END"
         )
     if "%z" in fmt or "%Z" in fmt:
