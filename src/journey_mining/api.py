@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel
 
+from journey_mining.checking import CheckResult, check_pipeline
 from journey_mining.config import SourceConfig, load_pipeline
 from journey_mining.demo import DemoGroundTruth, generate_demo
 from journey_mining.errors import UsageError, WarehouseError
@@ -33,6 +34,7 @@ from journey_mining.warehouse import connect, require_tables, table_exists
 __all__ = [
     "CONTRACT_TABLES",
     "WAREHOUSE_ENV",
+    "CheckResult",
     "DemoResult",
     "InitResult",
     "ProgressEvent",
@@ -40,6 +42,7 @@ __all__ = [
     "RunRecord",
     "RunResult",
     "SourceStatus",
+    "check",
     "demo",
     "deviations",
     "finding_journeys",
@@ -206,6 +209,30 @@ def init(
     if timezone is not None:
         _check_timezone(timezone)
     return init_exports(exports_dir, output, force=force, timezone=timezone, day_first=day_first)
+
+
+def check(
+    pipeline: str | Path,
+    data_dir: str | Path | None = None,
+    sample_rows: int = 5,
+    quarantine_rows: int = 20,
+) -> CheckResult:
+    """Dry-run a pipeline: validate it, and show what a first run would load and quarantine.
+
+    Every source is landed in an in-memory DuckDB by the same code ``run`` uses (no
+    warehouse is opened or created): the files each source matches with their row counts,
+    ``sample_rows`` parsed canonical events per source, and the rows that would be
+    quarantined with their reasons (the first ``quarantine_rows``; the counts are complete).
+    A config error raises ``ConfigError``; a source that cannot be loaded has ``error`` set.
+
+    Example:
+        >>> result = jm.check("pipelines/acme.yaml")  # doctest: +SKIP
+        >>> [(s.source, s.rows_read, s.rows_quarantined) for s in result.sources]  # doctest: +SKIP
+        [('deals', 1200, 3), ('calls', 5400, 0)]
+    """
+    return check_pipeline(
+        pipeline, data_dir, sample_rows=sample_rows, quarantine_rows=quarantine_rows
+    )
 
 
 def _check_timezone(name: str) -> None:

@@ -30,6 +30,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from journey_mining import api
+from journey_mining.checkview import render_check
 from journey_mining.errors import (
     ConfigError,
     JourneyMiningError,
@@ -234,6 +235,33 @@ def run(
             with _clear_errors():
                 render_summary(api.summary(result.warehouse), console)
     _finish_run(result, json_output, strict)
+
+
+@app.command()
+def check(
+    pipeline: Annotated[Path, typer.Argument(help="The pipeline YAML file.")],
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Folder the sources' paths are relative to.")
+    ] = None,
+    rows: Annotated[int, typer.Option(help="Parsed events shown per source.")] = 5,
+    quarantined: Annotated[
+        int, typer.Option(help="Rows that would be quarantined shown per source.")
+    ] = 20,
+    json_output: JsonOption = False,
+) -> None:
+    """Dry run: validate the pipeline, count each source's rows, show parsed and quarantined rows.
+
+    Nothing is written and no warehouse is opened. Exit codes: 0 every source loads,
+    1 a source cannot be loaded, 2 the pipeline or a preset is invalid.
+    """
+    with _clear_errors():
+        result = api.check(pipeline, data_dir, sample_rows=rows, quarantine_rows=quarantined)
+    if json_output:
+        print(result.model_dump_json(indent=2 if sys.stdout.isatty() else None))
+    else:
+        render_check(result, console)
+    if not result.ok:
+        raise typer.Exit(code=ExitCode.FAILED)
 
 
 @app.command()

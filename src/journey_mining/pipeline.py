@@ -194,13 +194,28 @@ STAGED_COLUMNS = (
 )
 
 
-def _attribute_map(names: list[str]) -> str:
-    """SQL for a staged row's declared customer attributes, as a map of name to text value."""
-    if not names:
+def _attribute_map(names: list[str], kinds: list[str] | None = None) -> str:
+    """SQL for a staged row's declared customer attributes, as a map of name to text value.
+
+    ``kinds``: identifier kinds kept as attributes (``identity.attributes``): each is an
+    attribute of its own name, never a link.
+    """
+    kinds = kinds or []
+    if not names and not kinds:
         return "NULL::MAP(VARCHAR, VARCHAR) AS attributes"
-    keys = ", ".join(quote_literal(name) for name in names)
-    values = ", ".join(f"attr_{name}::VARCHAR" for name in names)
+    keys = ", ".join(quote_literal(name) for name in [*names, *kinds])
+    values = ", ".join(
+        [f"attr_{name}::VARCHAR" for name in names] + [f"id_{kind}::VARCHAR" for kind in kinds]
+    )
     return f"map([{keys}], [{values}]) AS attributes"
+
+
+def _attribute_kinds(pipeline: PipelineConfig, compiled: CompiledSource) -> list[str]:
+    """The source's identifier kinds the pipeline keeps on the customer as attributes."""
+    declared = set(compiled.attributes)
+    return [
+        k for k in compiled.identifiers if k in pipeline.identity.attributes and k not in declared
+    ]
 
 
 def _anchor_columns(kinds: list[str]) -> str:
@@ -249,7 +264,8 @@ def _stage_sources(
         kinds = [kind for kind in c.identifiers if kind in pipeline.identity.link_on]
         if kinds:
             rows.append(
-                f"SELECT {STAGED_COLUMNS}, {_attribute_map(list(c.attributes))}, "
+                f"SELECT {STAGED_COLUMNS}, "
+                f"{_attribute_map(list(c.attributes), _attribute_kinds(pipeline, c))}, "
                 f"{rank} AS source_rank, {_anchor_columns(kinds)} FROM staging.stg_{source.name}"
             )
     if not rows and not any(table_exists(con, f"raw.{s.name}") for s in pipeline.sources):

@@ -10,8 +10,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from journey_mining.checking import check_pipeline
 from journey_mining.cli import app
-from journey_mining.config import ConnectorPreset
+from journey_mining.config import ConnectorPreset, load_pipeline
 from journey_mining.errors import OutputExists
 from journey_mining.init import init_exports
 from journey_mining.init.models import InitResult, SourceGuess
@@ -169,13 +170,23 @@ def test_json_array_and_records_under_a_path_are_written_as_json_documents(tmp_p
     assert (by_name["cc_contacts"].format, by_name["cc_contacts"].records_path) == ("json", "")
     assert (by_name["api_page"].format, by_name["api_page"].records_path) == ("json", "data.items")
     page = Path(by_name["api_page"].preset_file or "").read_text(encoding="utf-8")
-    assert "format: json  # a JSON document (needs the loader's JSON documents)" in page
+    assert "format: json  # a JSON document: its records are read one by one" in page
     assert "records: data.items  # the array holding the records" in page
-    assert result.needs_loader == [
-        "api_page: JSON documents (a top-level array or records under a path)",
-        "cc_contacts: JSON documents (a top-level array or records under a path)",
-        "identity: phone normalisation (normalise_phone, phone_region)",
+    assert result.needs_loader == []
+    checked = {s.source: s for s in check_pipeline(tmp_path / "p.yaml").sources}
+    assert [(f.path, f.rows_read, f.rows_loaded) for f in checked["api_page"].files] == [
+        ("api/page.json", 2, 2)
     ]
+    assert [(e.row, e.activity, e.identifiers) for e in checked["api_page"].sample] == [
+        (1, "login", {"user_id": "u1"}),
+        (2, "logout", {"user_id": "u2"}),
+    ]
+    assert [(f.rows_read, f.rows_loaded) for f in checked["cc_contacts"].files] == [(3, 3)]
+    assert {e.identifiers["phone"] for e in checked["cc_contacts"].sample} == {
+        "+31205550100",
+        "+31205550101",
+        "+31205550102",
+    }
 
 
 def test_phone_numbers_are_a_kind_with_a_region_from_their_country_code(tmp_path: Path) -> None:
@@ -193,6 +204,16 @@ def test_phone_numbers_are_a_kind_with_a_region_from_their_country_code(tmp_path
     text = (tmp_path / "p.yaml").read_text(encoding="utf-8")
     assert "  normalise_phone: [phone]  # to E.164" in text
     assert "  phone_region: NL  # +31 (NL) in 3 of the numbers written with a country code" in text
+    assert result.needs_loader == []
+    checked = {s.source: s for s in check_pipeline(tmp_path / "p.yaml").sources}
+    assert [e.identifiers["phone"] for e in checked["calls"].sample] == [
+        "+31205550101",
+        "+31205550102",
+    ]
+    assert [e.identifiers["phone"] for e in checked["crm"].sample] == [
+        "+31205550101",
+        "+31205550103",
+    ]
 
 
 def test_wide_milestone_export_is_written_as_milestone_columns(tmp_path: Path) -> None:
@@ -217,7 +238,18 @@ def test_wide_milestone_export_is_written_as_milestone_columns(tmp_path: Path) -
         "  MQL Date: mql  #" in text
         and "  column:" not in text.split("timestamp:")[1].split("milestones")[0]
     )
-    assert result.needs_loader == ["crm_funnel: milestone columns (one date column per milestone)"]
+    assert result.needs_loader == []
+    (checked,) = check_pipeline(tmp_path / "p.yaml", sample_rows=20).sources
+    assert (checked.rows_read, checked.rows_loaded, checked.rows_quarantined) == (7, 7, 0)
+    assert sorted((e.row, e.activity, e.ts) for e in checked.sample) == [
+        (1, "created", "2025-01-02T00:00:00.000000Z"),
+        (1, "mql", "2025-01-05T00:00:00.000000Z"),
+        (1, "sql", "2025-01-09T00:00:00.000000Z"),
+        (1, "won", "2025-02-01T00:00:00.000000Z"),
+        (2, "created", "2025-01-03T00:00:00.000000Z"),
+        (2, "mql", "2025-01-06T00:00:00.000000Z"),
+        (3, "created", "2025-01-04T00:00:00.000000Z"),
+    ]
 
 
 def test_roles_owner_rating_and_event_id_are_detected_with_evidence(tmp_path: Path) -> None:
@@ -235,6 +267,8 @@ def test_roles_owner_rating_and_event_id_are_detected_with_evidence(tmp_path: Pa
     assert source.activity is not None and source.activity.column == "status"
     assert source.resource is not None and source.resource.column == "assignee"
     assert source.rating is not None and source.rating.evidence == "a score from 5 to 5 in 1 rows"
+    text = Path(source.preset_file or "").read_text(encoding="utf-8")
+    assert "\nresource: {column: assignee}  # " in text and "\nrating: {column: csat}  # " in text
 
 
 def test_init_never_overwrites_without_force(tmp_path: Path) -> None:
@@ -268,3 +302,24 @@ def test_files_that_are_not_event_exports_are_reported(tmp_path: Path) -> None:
         "empty.csv": "empty file",
         "lookup*.csv": "no column reads as a time: not an event export",
     }
+
+
+def test_a_kind_whose_values_span_several_emails_is_kept_as_an_attribute(tmp_path: Path) -> None:
+    crm = "email,membership_no,created,stage\n" + "".join(
+        f"p{n}@x.io,M{n // 2},2025-01-{n + 1:02}T10:00:00Z,lead\n" for n in range(8)
+    )
+    app_rows = "email,event,at\n" + "".join(
+        f"p{n}@x.io,login,2025-02-{n + 1:02}T10:00:00Z\n" for n in range(8)
+    )
+    result = init_exports(
+        exports(tmp_path, {"crm.csv": crm, "app.csv": app_rows}), tmp_path / "p.yaml"
+    )
+    assert result.attribute_kinds == ["membership_no"] and result.link_on == ["email"]
+    assert result.attribute_evidence["membership_no"] == (
+        "crm.membership_no: 4 of 4 values name two or more e-mails (e.g. M0: p0@x.io, p1@x.io): "
+        "kept on the customer, not a link"
+    )
+    text = (tmp_path / "p.yaml").read_text(encoding="utf-8")
+    assert "  attributes: [membership_no]  # kept on the customer" in text
+    pipeline = load_pipeline(tmp_path / "p.yaml")
+    assert pipeline.identity.attributes == ("membership_no",)

@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 import duckdb
+import phonenumbers
 
 from journey_mining.errors import ConfigError, InvalidIdentifier
 
@@ -35,6 +36,24 @@ def check_memory_limit(value: str) -> str:
             "like 2GB, 1.5GB or 512MB."
         )
     return value
+
+
+def check_phone_region(value: str) -> str:
+    """Validate the region of phone numbers written without a country code (``NL``, ``US``).
+
+    Example:
+        >>> check_phone_region("nl")
+        'NL'
+    """
+    region = value.upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        close = difflib.get_close_matches(region, sorted(phonenumbers.SUPPORTED_REGIONS), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ValueError(
+            f"phone_region {value!r} is not a region phone numbers know. Fix: {hint}use a "
+            "two-letter country code such as NL, DE, GB or US."
+        )
+    return region
 
 
 def check_name(value: str, what: str) -> str:

@@ -27,6 +27,7 @@ from journey_mining.config.names import (
     check_header,
     check_memory_limit,
     check_name,
+    check_phone_region,
     check_timezone,
 )
 from journey_mining.config.overrides import apply_overrides
@@ -150,12 +151,23 @@ class IdentityConfig(_Strict):
     link. Kinds in ``many_per_customer`` (device ids) are not counted against a value. A
     source whose journeys join another source's less than ``join_warning_ratio`` times as
     often as the other sources' do (or never) gets a warning (see ``mining.stitching``).
+
+    Every identifier is trimmed; kinds in ``normalise_email`` are also lower-cased (any
+    case-insensitive id may be listed). Kinds in ``normalise_phone`` are read as phone
+    numbers and written in E.164 (``+31612345678``), numbers without a country code taking
+    ``phone_region`` (``NL``), so national and international spellings link. Kinds in
+    ``attributes`` (a household or company account number) are kept on the customer, never
+    used as a link: each becomes a customer attribute of its own name (and a segment when
+    listed in ``segments:``).
     ``placeholders``: values that name nobody (``n/a``, ``-``, ``unknown``, ``test``, …,
     compared lower-cased after trimming); an identifier holding one is no identifier.
     """
 
     link_on: tuple[str, ...] = ("email", "crm_contact_id", "product_user_id")
     normalise_email: tuple[str, ...] = ("email",)
+    normalise_phone: tuple[str, ...] = ()
+    phone_region: str | None = None
+    attributes: tuple[str, ...] = ()
     shared_identifier_limit: int = Field(default=20, ge=1)
     link_shared_identifiers: bool = False
     many_per_customer: tuple[str, ...] = ()
@@ -167,10 +179,35 @@ class IdentityConfig(_Strict):
     def _lower_placeholders(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(v.strip().lower() for v in value)
 
-    @field_validator("link_on", "normalise_email", "many_per_customer")
+    @field_validator("link_on", "normalise_email", "many_per_customer", "normalise_phone")
     @classmethod
     def _check_kinds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(check_name(v, "identifier kind") for v in value)
+
+    @field_validator("attributes")
+    @classmethod
+    def _check_attribute_kinds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_name(v, "identifier kind kept as an attribute") for v in value)
+
+    @field_validator("phone_region")
+    @classmethod
+    def _check_region(cls, value: str | None) -> str | None:
+        return None if value is None else check_phone_region(value)
+
+    @model_validator(mode="after")
+    def _check_roles(self) -> IdentityConfig:
+        both = [k for k in self.attributes if k in self.link_on]
+        if both:
+            raise ValueError(
+                f"identifier kind {both[0]!r} is both in link_on and in attributes; fix: keep "
+                "it in attributes (kept on the customer, never a link) or in link_on, not both"
+            )
+        if self.normalise_phone and self.phone_region is None:
+            raise ValueError(
+                "normalise_phone needs phone_region, the region of numbers written without a "
+                "country code; fix: add phone_region: NL (or your country's code)"
+            )
+        return self
 
 
 BUILTIN_SEGMENTS = ("first_channel", "first_system", "start_month")

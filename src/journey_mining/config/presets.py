@@ -37,7 +37,7 @@ class TimestampSpec(_Strict):
     """How a source writes its event time.
 
     ``format``: ``iso`` (ISO 8601; an offset or ``Z`` is honoured, naive values take
-    ``timezone``), ``epoch_s``, ``epoch_ms``, or a strptime pattern such as
+    ``timezone``), ``epoch_s``, ``epoch_ms``, ``epoch_us``, ``epoch_ns``, or a strptime pattern such as
     ``%d-%m-%Y %H:%M`` (day-first) or ``%Y-%m-%d`` (date only). ``offset_ms_column``:
     a column of milliseconds added to that time (Google Analytics' ``time``, the hit's
     offset into the visit that ``visitId`` starts). ``dst``: what a local time in a
@@ -124,7 +124,8 @@ class ConnectorPreset(_Strict):
 
     name: str
     description: str = ""
-    format: Literal["csv", "jsonl", "parquet", "xes", "sql"]
+    format: Literal["csv", "jsonl", "json", "parquet", "xes", "sql"]
+    records: str | None = None
     system: str
     csv: CsvOptions = CsvOptions()
     event_id: tuple[str, ...] = Field(min_length=1)
@@ -141,6 +142,19 @@ class ConnectorPreset(_Strict):
     attributes: dict[str, str] = {}
     required: tuple[str, ...] = ()
     events_where: EventFilter | None = None
+    milestones: dict[str, str] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _milestone_roles(cls, data: object) -> object:
+        """A wide milestone export: its time and activity come from the unpivoted cell.
+
+        ``milestones: {<date column>: <activity>}`` with ``timestamp:`` giving only the
+        format and zone: each filled cell lands as a row with ``_milestone`` (the activity),
+        ``_milestone_column`` and ``_milestone_at`` (the cell's text); the preset reads those
+        (``connectors/milestones.py``), and the record's id plus the milestone is the event id.
+        """
+        return fill_milestone_roles(data)
 
     @field_validator("identifiers")
     @classmethod
@@ -148,6 +162,15 @@ class ConnectorPreset(_Strict):
         for kind, column in value.items():
             check_name(kind, "identifier kind")
             check_header(column, f"identifier column for {kind}")
+        return value
+
+    @field_validator("milestones")
+    @classmethod
+    def _check_milestones(cls, value: dict[str, str]) -> dict[str, str]:
+        for column, activity in value.items():
+            check_header(column, "milestone column")
+            if not activity.strip():
+                raise ValueError(f"milestone column {column!r} names no activity")
         return value
 
     @field_validator("attributes")
@@ -161,17 +184,19 @@ class ConnectorPreset(_Strict):
     @model_validator(mode="after")
     def _check_columns(self) -> ConnectorPreset:
         check_name(self.name, "preset name")
-        event_id = () if self.event_id == ("@row",) else self.event_id
+        event_id = [c for c in self.event_id if c != "@row"]
         for column in (*event_id, *self.required):
             check_header(column)
-        for optional_column in (self.sequence, self.account):
+        for optional_column in (self.sequence, self.account, self.records):
             if optional_column is not None:
                 check_header(optional_column)
+        if self.records is not None and self.format != "json":
+            raise ValueError("records (the path to the array of records) needs format: json")
         return self
 
     def required_columns(self) -> list[str]:
         """Columns a file of this preset must have (top-level keys for jsonl are not checked)."""
-        event_id = () if self.event_id == ("@row",) else self.event_id
+        event_id = [c for c in self.event_id if c != "@row"]
         offset = [self.timestamp.offset_ms_column] if self.timestamp.offset_ms_column else []
         columns = [
             self.timestamp.column,
@@ -181,6 +206,46 @@ class ConnectorPreset(_Strict):
             *self.activity.columns,
         ]
         return list(dict.fromkeys(columns))
+
+
+MILESTONE = "_milestone"
+MILESTONE_COLUMN = "_milestone_column"
+MILESTONE_AT = "_milestone_at"
+
+
+def fill_milestone_roles(data: object) -> object:
+    """A milestone preset's raw mapping with its timestamp column, activity and event id filled.
+
+    Example:
+        >>> fill_milestone_roles({"milestones": {"Won": "won"}, "timestamp": {"format": "%Y-%m-%d"},
+        ...                       "event_id": ["Id"]})["event_id"]
+        ['Id', '_milestone']
+    """
+    if not isinstance(data, dict) or not data.get("milestones"):
+        return data
+    data = dict(data)
+    ts = data.get("timestamp") or {}
+    ts = dict(ts.model_dump() if isinstance(ts, BaseModel) else ts)
+    if ts.get("column", MILESTONE_AT) != MILESTONE_AT:
+        raise ValueError(
+            "a milestone preset's timestamp names no column (each milestone column is one): "
+            "remove timestamp.column"
+        )
+    activity = data.get("activity")
+    activity = activity.model_dump() if isinstance(activity, BaseModel) else activity
+    if activity is not None and (
+        not isinstance(activity, dict)
+        or {k: v for k, v in activity.items() if v is not None} != {"column": MILESTONE}
+    ):
+        raise ValueError("a milestone preset has no activity: each milestone names its own")
+    if ts.get("offset_ms_column") is not None:
+        raise ValueError("a milestone preset cannot add timestamp.offset_ms_column")
+    data["timestamp"] = {**ts, "column": MILESTONE_AT}
+    data["activity"] = {"column": MILESTONE}
+    event_id = list(data.get("event_id") or [])
+    if event_id and MILESTONE not in event_id:
+        data["event_id"] = [*event_id, MILESTONE]
+    return data
 
 
 class TimestampOverride(_Strict):

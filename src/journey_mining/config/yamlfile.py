@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ from pydantic import BaseModel, ValidationError
 
 from journey_mining.errors import ConfigError
 from journey_mining.safeyaml import read_limited_yaml
+
+# pydantic's tags in an error's location for the branch of a union that failed
+_UNION_TAG = re.compile(r"^(function-(before|after|wrap|plain)\[.*\]|ConnectorPreset)$")
 
 
 def _read_yaml(path: Path, what: str) -> Any:
@@ -33,9 +37,13 @@ def _read_yaml(path: Path, what: str) -> Any:
 
 def _explain(err: ValidationError, where: str, model: type[BaseModel]) -> ConfigError:
     """One line for the most useful error: an unknown key (likely a typo) first."""
-    errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    # an inline preset (a mapping where a name could stand) also fails the name branch
+    # ("Input should be a valid string"): the mapping's own error says more
+    errors = sorted(
+        err.errors(), key=lambda e: (e["type"] != "extra_forbidden", e["type"] == "string_type")
+    )
     first = errors[0]
-    location = ".".join(str(p) for p in first["loc"])
+    location = ".".join(str(p) for p in first["loc"] if not _UNION_TAG.match(str(p)))
     detail = first["msg"]
     if first["type"] == "extra_forbidden":
         detail = f"unknown key {location!r}; fix: remove it or check its spelling"

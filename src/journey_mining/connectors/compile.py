@@ -34,6 +34,8 @@ from journey_mining.connectors.expressions import (
     typed_timestamp_expressions,
     value_sql,
 )
+from journey_mining.connectors.milestones import name_the_cell
+from journey_mining.connectors.phones import phone_expression
 
 __all__ = [
     "CANONICAL_PREFIX",
@@ -53,6 +55,9 @@ WHITESPACE = "".join(
 WHITESPACE += "".join(chr(c) for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF))
 """Every Unicode white space (and the zero-width space and BOM) trimmed from a field."""
 _TRIM = "(" + " || ".join(f"chr({ord(c)})" for c in WHITESPACE) + ")"
+
+JSON_FORMATS = ("jsonl", "json")
+"""Formats whose rows land as one JSON text ``line`` (a JSON line, or a record of a document)."""
 
 CANONICAL_PREFIX = "_jm_"
 """Prefix of the canonical columns stored beside a source's own columns in ``raw.<source>``."""
@@ -147,7 +152,7 @@ class CompiledSource:
         ts = self.ts
         if types is not None and types.get(self.ts_column) in self.ts_typed:
             ts = self.ts_typed[types[self.ts_column]]
-        if self.format == "jsonl":
+        if self.format in JSON_FORMATS:
             paths = ", ".join(quote_literal(json_path(c)) for c in self.columns)
             values = (
                 f"CASE WHEN json_valid(line) THEN json_extract_string(line, [{paths}]) END"
@@ -191,12 +196,14 @@ def compile_source(
     normalise_email: tuple[str, ...] = ("email",),
     link_on: tuple[str, ...] | None = None,
     placeholders: tuple[str, ...] = (),
+    normalise_phone: tuple[str, ...] = (),
+    phone_region: str | None = None,
 ) -> CompiledSource:
     """Turn ``preset`` (applied as source ``source``) into SQL expressions.
 
     ``timezone`` (the source's) overrides the preset's zone for naive timestamps;
     ``link_on``: the identifier kinds that join customers; a row needs one of them (all the
-    preset's kinds count when not given).
+    preset's kinds count when not given). ``normalise_phone`` kinds: E.164 (``phones``).
     """
     check_name(source, "source name")
     fields = Fields()
@@ -205,6 +212,7 @@ def compile_source(
         kind: _identifier(fields.ref(column), kind in normalise_email, placeholders)
         for kind, column in preset.identifiers.items()
     }
+    identifiers.update(_phone_identifiers(fields, preset, normalise_phone, phone_region))
     event_id = _event_id(fields, preset, source)
     sequence = (
         f"try_cast({fields.ref(preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
@@ -240,7 +248,7 @@ def compile_source(
         identifiers=identifiers,
         attributes=attributes,
         is_event=is_event,
-        reject_reason=reject_reason(preset, ts.text, ts.offset_text, required, linking),
+        reject_reason=_reject_reason(preset, ts.text, ts.offset_text, required, linking),
     )
 
 
@@ -281,10 +289,39 @@ def _identifier(field: str, lower: bool, placeholders: tuple[str, ...]) -> str:
 def _event_id(fields: Fields, preset: ConnectorPreset, source: str) -> str:
     if preset.event_id == (ROW_IDENTITY,):
         natural_key = "_file || chr(31) || _row"
-    else:
-        key_parts = ", ".join(f"coalesce({fields.ref(c)}, chr(0))" for c in preset.event_id)
+    else:  # "@row" among other parts (a milestone export without an id): file and row
+        key_parts = ", ".join(
+            "_file || chr(31) || _row"
+            if c == ROW_IDENTITY
+            else f"coalesce({fields.ref(c)}, chr(0))"
+            for c in preset.event_id
+        )
         natural_key = f"concat_ws(chr(31), {key_parts})"
     return event_id_expression(f"{quote_literal(source)} || chr(31) || {natural_key}")
+
+
+def _phone_identifiers(
+    fields: Fields, preset: ConnectorPreset, kinds: tuple[str, ...], region: str | None
+) -> dict[str, str]:
+    """The preset's phone kinds read as E.164 numbers (see ``phones``)."""
+    if region is None:
+        return {}
+    return {
+        kind: phone_expression(fields.ref(column), region)
+        for kind, column in preset.identifiers.items()
+        if kind in kinds
+    }
+
+
+def _reject_reason(
+    preset: ConnectorPreset,
+    ts_text: str,
+    offset_text: str | None,
+    required: dict[str, str],
+    linking: list[str],
+) -> str:
+    reason = reject_reason(preset, ts_text, offset_text, required, linking)
+    return name_the_cell(reason) if preset.milestones else reason
 
 
 def _is_event(fields: Fields, preset: ConnectorPreset) -> str:

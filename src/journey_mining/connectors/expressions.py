@@ -15,6 +15,8 @@ import re
 
 from journey_mining.config import ConnectorPreset, ValueSpec, check_column, check_header
 from journey_mining.connectors.timeparse import (
+    EPOCH_MAX_S,
+    EPOCH_MIN_S,
     DstPolicy,
     epoch_expression,
     iso_expression,
@@ -154,10 +156,31 @@ def timestamp_expression(text: str, fmt: str, timezone: str, dst: DstPolicy = "q
         return epoch_expression(text, 1)
     if fmt == "epoch_ms":
         return epoch_expression(text, 1000)
+    if fmt in _EPOCH_INTEGER_UNITS:
+        return _epoch_integer(text, fmt)
     parsed = f"try_strptime({text}, {quote_literal(fmt)})"
     if "%z" in fmt or "%Z" in fmt:
         return parsed
     return local_expression(parsed, zone, dst)
+
+
+_EPOCH_INTEGER_UNITS = ("epoch_us", "epoch_ns")
+
+
+def _epoch_integer(text: str, fmt: str) -> str:
+    """Epoch micro- or nanoseconds (integers: a DOUBLE would round nanoseconds) as UTC time.
+
+    Example:
+        >>> import duckdb
+        >>> sql = _epoch_integer(quote_literal("1738332300123456789"), "epoch_ns")
+        >>> duckdb.sql(f"SELECT epoch_us({sql})").fetchall()
+        [(1738332300123456,)]
+    """
+    micros = f"try_cast({text} AS BIGINT)"
+    if fmt == "epoch_ns":  # DuckDB keeps microseconds in TIMESTAMPTZ: round down to them
+        micros = f"(try_cast({text} AS HUGEINT) // 1000)::BIGINT"
+    low, high = EPOCH_MIN_S * 1_000_000, EPOCH_MAX_S * 1_000_000  # out of range: NULL
+    return f"CASE WHEN {micros} BETWEEN {low} AND {high} THEN make_timestamptz({micros}) END"
 
 
 def typed_timestamp_expressions(
@@ -193,6 +216,8 @@ def reject_reason(
     checks: list[tuple[str, str]] = []
     if preset.format == "jsonl":
         checks.append(("_v IS NULL", quote_literal("invalid JSON line (truncated or malformed)")))
+    if preset.format == "json":
+        checks.append(("json_type(line) <> 'OBJECT'", quote_literal("record is not a JSON object")))
     for column, field in required.items():
         checks.append((f"{field} IS NULL", quote_literal(f"missing required value {column!r}")))
     any_identifier = " OR ".join(f"_jm_id_{kind} IS NOT NULL" for kind in linking)

@@ -1,4 +1,4 @@
-"""Export files (CSV, JSON lines, Parquet, XES; gzip too) as origins for the landing step.
+"""Export files (CSV, JSON lines, JSON documents, Parquet, XES; gzip too) as origins for landing.
 
 The files matching a source's glob are listed in path order, each one origin stamped with
 its size and SHA-256, so the landing step skips a file the manifest holds unchanged and
@@ -11,6 +11,8 @@ DuckDB's own reader:
   their true 1-based data row;
 * Parquet where it lies, with its own column types (a view: its row numbers are the
   file's own);
+* JSON documents (a top-level array, or records under a path) streamed by
+  ``jsondoc.json_document_batches``, each record a ``line`` as JSON lines land;
 * XES streamed in bounded batches by ``xes.iter_xes_batches``.
 
 A missing required column stops the source with an error naming the column and file, and
@@ -36,6 +38,7 @@ import pandas as pd
 from journey_mining.config import ConnectorPreset
 from journey_mining.connectors.bookkeeping import file_stamp
 from journey_mining.connectors.compile import quote_literal
+from journey_mining.connectors.jsondoc import json_document_batches
 from journey_mining.connectors.protocol import Batch, FileStamp, LoadContext, Origin
 from journey_mining.connectors.textfallback import read_records
 from journey_mining.connectors.xes import iter_xes_batches
@@ -134,6 +137,8 @@ class FileConnector:
         if preset.format == "xes":
             for frame in iter_xes_batches(path):
                 yield Batch(frame)
+        elif preset.format == "json":
+            yield from json_document_batches(path, preset.records, preset.name)
         elif preset.format == "parquet":
             relation = (
                 "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row "

@@ -37,6 +37,8 @@ from journey_mining.connectors.bookkeeping import (
     record_file,
     store_cursor,
 )
+from journey_mining.connectors.milestones import check_milestone_columns, milestone_rows
+from journey_mining.connectors.phones import register_phone_function, uses_phone_function
 from journey_mining.connectors.protocol import (
     Batch,
     CursorValue,
@@ -64,6 +66,8 @@ def land_source(ctx: LoadContext, origins: Iterable[Origin]) -> SourceLoad:
     current: str | None = None  # the origin being landed, for the error message
     try:
         ensure_bookkeeping_tables(ctx.con)
+        if any(uses_phone_function(sql) for sql in ctx.compiled.identifiers.values()):
+            register_phone_function(ctx.con)
         ctx.con.execute("BEGIN TRANSACTION")
     except duckdb.Error as err:
         raise _failure(ctx, err, None) from None
@@ -170,6 +174,9 @@ def _land_batch(ctx: LoadContext, origin: str, batch: Batch) -> tuple[int, int, 
     if registered:
         con.register(_BATCH_RELATION, batch.rows)
     relation = f"SELECT * FROM {_BATCH_RELATION}" if registered else batch.rows
+    if ctx.preset.milestones:  # a wide export: one row per filled milestone cell
+        check_milestone_columns(con, ctx.preset, relation, origin)
+        relation = milestone_rows(ctx.preset, relation)
     con.execute(f"CREATE OR REPLACE TEMP VIEW _landing AS {relation}")
     rejected = 0
     if batch.rejected is not None:

@@ -41,7 +41,7 @@ def check_required(
     preset: ConnectorPreset, columns: list[str] | dict[str, str], origin: str
 ) -> None:
     """Stop the source when a column the preset needs is absent, naming it and the origin."""
-    if preset.format in ("jsonl", "xes"):
+    if preset.format in ("jsonl", "json", "xes"):
         return  # keys vary per line/event; a missing value is quarantined per row instead
     missing = [c for c in preset.required_columns() if c not in columns]
     if missing:
@@ -221,7 +221,7 @@ def _check_landed(preset: ConnectorPreset, columns: dict[str, str], origin: str)
 
 def _raw_row(preset: ConnectorPreset, columns: dict[str, str]) -> str:
     """SQL for the row as read, kept in quarantine: the line, or a JSON object of columns."""
-    if preset.format == "jsonl":
+    if preset.format in ("jsonl", "json"):
         return "line"
     pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
     return f"json_object({pairs})::VARCHAR"

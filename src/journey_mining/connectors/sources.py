@@ -30,6 +30,8 @@ def compile_sources(pipeline: PipelineConfig) -> dict[str, CompiledSource]:
             pipeline.identity.normalise_email,
             pipeline.identity.link_on,
             pipeline.identity.placeholders,
+            pipeline.identity.normalise_phone,
+            pipeline.identity.phone_region,
         )
         for s in pipeline.sources
     }

@@ -135,7 +135,6 @@ def milestones_or_time(
             f"{t.column} {by_name[t.column].filled / max(by_name[t.column].rows, 1):.0%}"
             for t in ordered
         )
-        guess.needs_loader.append("milestone columns (one date column per milestone)")
         guess.notes.append(
             f"wide milestone export: {len(ordered)} date columns, one row per "
             f"record; filled: {filled} (an empty cell = not reached)"

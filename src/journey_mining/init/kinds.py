@@ -126,18 +126,24 @@ def _assign_names(nodes: list[tuple[SourceGuess, IdentifierGuess]], groups: _Gro
 
 
 def choose_link_on(
-    con: duckdb.DuckDBPyConnection, sources: list[SourceGuess]
+    con: duckdb.DuckDBPyConnection,
+    sources: list[SourceGuess],
+    attributes: dict[str, str] | None = None,
 ) -> tuple[list[str], dict[str, str]]:
-    """The kinds that link customers, and for each the evidence (where it was seen, why)."""
+    """The kinds that link customers, and for each the evidence (where it was seen, why).
+
+    Kinds in ``attributes`` (see ``attribute_kinds``) never link.
+    """
+    kept = attributes or {}
     seen: dict[str, list[str]] = {}
     for s in sources:
         for i in s.identifiers:
-            if i.category != "account":
+            if i.category != "account" and i.kind not in kept:
                 seen.setdefault(i.kind, []).append(f"{s.name} ({i.column})")
     link_on = [k for k, where in seen.items() if len(where) >= 2]
     evidence = {k: "in " + ", ".join(seen[k]) for k in link_on}
     for s in sources:
-        own = [i for i in s.identifiers if i.category != "account"]
+        own = [i for i in s.identifiers if i.category != "account" and i.kind not in kept]
         while own:
             covered = _coverage(
                 con, s, sample_table(s), [i.column for i in own if i.kind in link_on]
@@ -172,3 +178,39 @@ def _coverage(
         f'SELECT count(*), count(*) FILTER (WHERE {filled}) FROM "{table}" {where}', parameters
     ).fetchall()[0]
     return covered / rows if rows else 1.0
+
+
+MIN_SPANNING = 0.05
+
+
+def attribute_kinds(con: duckdb.DuckDBPyConnection, sources: list[SourceGuess]) -> dict[str, str]:
+    """Kinds whose values span several e-mails on the same export (a household, a company).
+
+    Such a kind would merge different people into one journey if it linked: it is proposed
+    as ``identity.attributes`` (kept on the customer) instead. A kind counts when at least
+    two of its values, and ``MIN_SPANNING`` of them, each appear with two or more e-mails in
+    one source's sampled rows. Returns kind → what was seen.
+    """
+    found: dict[str, str] = {}
+    for s in sources:
+        emails = [i for i in s.identifiers if i.category == "email"]
+        if not emails:
+            continue
+        email = _normalised("email", emails[0].column)
+        for ident in s.identifiers:
+            if ident.category in ("email", "phone") or ident.kind in found:
+                continue
+            value = _normalised(ident.category, ident.column)
+            spanning, values, example = con.execute(
+                "SELECT count(*) FILTER (WHERE n > 1), count(*), "
+                "arg_min(v || ': ' || array_to_string(list_sort(e)[:3], ', '), (-n, v)) "
+                f"FROM (SELECT {value} AS v, count(DISTINCT {email}) AS n, list(DISTINCT {email}) AS e "
+                f'FROM "{sample_table(s)}" WHERE {value} IS NOT NULL AND {email} IS NOT NULL '
+                "GROUP BY ALL)"
+            ).fetchall()[0]
+            if spanning >= 2 and spanning >= MIN_SPANNING * values:
+                found[ident.kind] = (
+                    f"{s.name}.{ident.column}: {spanning:,} of {values:,} values name two or more "
+                    f"e-mails (e.g. {example}): kept on the customer, not a link"
+                )
+    return found

@@ -87,7 +87,7 @@ class SourceGuess(BaseModel):
     channel: ColumnGuess | None = None
     resource: ColumnGuess | None = None
     rating: ColumnGuess | None = None
-    needs_loader: list[str] = []  # loader features this source's preset needs (not built yet)
+    needs_loader: list[str] = []  # loader features this source's preset needs (none at present)
     notes: list[str] = []
     preset_file: str | None = None  # the preset written for it (when none was recognised)
 
@@ -109,8 +109,10 @@ class InitResult(BaseModel):
     skipped: list[SkippedFile]
     link_on: list[str]
     link_evidence: dict[str, str]
-    needs_loader: list[str]  # "<source>: <feature>" for every place that needs a loader feature
+    needs_loader: list[str]  # "<source>: <feature>" needing a loader feature to come (none now)
     warnings: list[str]
     notes: list[str] = []  # what joined identifier columns of different sources into one kind
     phone_region: str | None = None  # region of national phone numbers (from +CC numbers seen)
     phone_evidence: str = ""
+    attribute_kinds: list[str] = []  # kinds kept on the customer (identity.attributes), not links
+    attribute_evidence: dict[str, str] = {}  # kind -> what was seen (values spanning e-mails)

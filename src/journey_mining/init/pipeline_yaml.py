@@ -91,9 +91,16 @@ def render_pipeline(result: InitResult, name: str, pipeline_dir: Path, timezone:
     if "phone" in result.link_on:
         lines.add(
             "  normalise_phone: [phone]",
-            "to E.164, so national and international numbers match (needs the loader's phone normaliser)",
+            "to E.164, so national and international numbers match",
         )
         lines.add(f"  phone_region: {scalar(result.phone_region)}", result.phone_evidence)
+    if result.attribute_kinds:
+        lines.add(
+            f"  attributes: {flow(result.attribute_kinds)}",
+            "kept on the customer (customer_attributes, segments), never a link",
+        )
+        for kind in result.attribute_kinds:
+            lines.note(f"{kind}: {result.attribute_evidence.get(kind, '')}", 2)
     lines.add("")
     lines.add(
         "activities:", "every activity seen, mapped to itself: fill stage and team (or leave them)"

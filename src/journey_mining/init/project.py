@@ -23,7 +23,7 @@ from journey_mining.config import ConnectorPreset
 from journey_mining.errors import OutputExists, SourceError, UsageError
 from journey_mining.init.activity import activity_values
 from journey_mining.init.discover import find_exports, source_name, system_name
-from journey_mining.init.kinds import choose_link_on, name_kinds
+from journey_mining.init.kinds import attribute_kinds, choose_link_on, name_kinds
 from journey_mining.init.models import (
     IdentifierGuess,
     InitResult,
@@ -126,12 +126,6 @@ def _inspect(
             _from_preset(con, guess, preset, profiles)
         else:
             detect_roles(con, guess, table, profiles, day_first, timezone)
-            if guess.format == "json":
-                guess.needs_loader.insert(
-                    0, "JSON documents (a top-level array or records under a path)"
-                )
-            if guess.timestamp and guess.timestamp.format in ("epoch_us", "epoch_ns"):
-                guess.needs_loader.append(f"{guess.timestamp.format} timestamps")
             reason = _not_an_event_export(guess)
             if reason:
                 skipped.append(SkippedFile(path=group.glob, reason=reason))
@@ -240,7 +234,8 @@ def init_exports(
             )
         warnings = _settle_day_first(sources, day_first)
         notes = name_kinds(con, sources)
-        link_on, evidence = choose_link_on(con, sources)
+        kept = attribute_kinds(con, sources)
+        link_on, evidence = choose_link_on(con, sources, kept)
         region, region_evidence = _phone_region(con, sources) if "phone" in link_on else (None, "")
     finally:
         con.close()
@@ -249,8 +244,6 @@ def init_exports(
         if not s.preset:
             s.preset_file = str(preset_dir / f"{s.name}.yaml")
     needs = [f"{s.name}: {feature}" for s in sources for feature in s.needs_loader]
-    if "phone" in link_on:
-        needs.append("identity: phone normalisation (normalise_phone, phone_region)")
     result = InitResult(
         exports_dir=str(root),
         pipeline_file=str(pipeline_file),
@@ -264,6 +257,8 @@ def init_exports(
         notes=notes,
         phone_region=region,
         phone_evidence=region_evidence,
+        attribute_kinds=list(kept),
+        attribute_evidence=kept,
     )
     texts = {Path(s.preset_file): render_preset(s) for s in sources if s.preset_file}
     for path, text in texts.items():

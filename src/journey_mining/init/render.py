@@ -1,9 +1,9 @@
 """Write what ``init`` detected as YAML an analyst reads: every guess with a comment on what it saw.
 
-Presets for exports no shipped preset fits, and the pipeline. Where a preset needs a loader
-feature that is not built yet (a JSON document, milestone columns, epoch micro- or
-nanoseconds), the key is written in the shape that feature will read, and the comment says
-so. Fields the preset format does not have yet (resource, rating) are written as comments.
+Presets for exports no shipped preset fits, and the pipeline: JSON documents as
+``format: json`` (with ``records:``, the path to the array), wide milestone exports as
+``milestones:``, epoch units, resource and rating as keys. A field the preset format would
+not have is written as a comment.
 
 Example:
     >>> scalar("Record ID"), scalar("$insert_id"), scalar("yes")
@@ -122,13 +122,13 @@ def render_preset(source: SourceGuess) -> str:
     lines.add(f"name: {source.name}")
     lines.add(f"description: {scalar(f'{source.format} export ' + source.glob)}")
     fmt_comment = (
-        "a JSON document (needs the loader's JSON documents)" if source.format == "json" else ""
+        "a JSON document: its records are read one by one" if source.format == "json" else ""
     )
     lines.add(f"format: {source.format}", fmt_comment)
     if source.format == "json" and source.records_path:
         lines.add(
             f"records: {scalar(source.records_path)}",
-            "the array holding the records (needs the loader's JSON documents)",
+            "the array holding the records (a dotted path inside the document)",
         )
     lines.add(f"system: {source.system}")
     _csv(lines, source)
@@ -186,11 +186,9 @@ def _time(lines: Lines, source: SourceGuess) -> None:
             f"  column: {scalar(ts.column)}",
             ts.evidence + (f"; other time columns: {alternatives}" if alternatives else ""),
         )
-    future = ts.format in ("epoch_us", "epoch_ns")
     lines.add(
         f"  format: {scalar(ts.format)}",
         describe_format(ts.format, ts.day_first, ts.ambiguous)
-        + ("; needs the loader's epoch micro/nanoseconds" if future else "")
         + ("; check: the values cannot tell day-first from month-first" if ts.ambiguous else ""),
     )
     if ts.naive and not ts.format.startswith("epoch_"):
@@ -207,8 +205,8 @@ def _activity(lines: Lines, source: SourceGuess) -> None:
     if source.milestones:
         lines.add(
             "milestones:",
-            "one event per filled cell, named by its column "
-            "(needs the loader's milestone columns); an empty cell is no event",
+            "one event per filled cell, named by its column; an empty cell is no event "
+            "(not quarantined); the event id is the record's id plus the milestone",
         )
         for ts, activity in zip(source.milestones, source.activities, strict=True):
             lines.add(f"  {scalar(ts.column)}: {scalar(activity)}", ts.evidence)

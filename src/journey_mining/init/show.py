@@ -37,6 +37,12 @@ def render_init(result: InitResult, console: Console) -> None:
         )
     console.print(table)
     console.print(f"identity.link_on: {escape(', '.join(result.link_on))}", highlight=False)
+    if result.attribute_kinds:
+        console.print(
+            f"identity.attributes (kept on the customer, not links): "
+            f"{escape(', '.join(result.attribute_kinds))}",
+            highlight=False,
+        )
     for skipped in result.skipped:
         console.print(f"[dim]not loaded: {escape(skipped.path)}: {escape(skipped.reason)}[/]")
     if result.needs_loader:
