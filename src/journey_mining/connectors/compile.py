@@ -214,9 +214,7 @@ def compile_source(
     }
     identifiers.update(_phone_identifiers(fields, preset, normalise_phone, phone_region))
     event_id = _event_id(fields, preset, source)
-    sequence = (
-        f"try_cast({fields.ref(preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
-    )
+    sequence = _sequence(fields, preset)
     activity = value_sql(fields, preset.activity)
     channel, episode, team, resource, rating = (
         value_sql(fields, spec) if spec is not None else "NULL::VARCHAR"
@@ -275,6 +273,13 @@ def _timestamp(fields: Fields, preset: ConnectorPreset, zone: str) -> _Timestamp
         ts = f"({ts} + {offset})"
         typed = {kind: f"({expr} + {offset})" for kind, expr in typed.items()}
     return _Timestamp(ts, text, typed, offset_text)
+
+
+def _sequence(fields: Fields, preset: ConnectorPreset) -> str:
+    """The source's own order as a BIGINT (NULL when absent or not a whole number)."""
+    if not preset.sequence:
+        return "NULL::BIGINT"
+    return f"try_cast({fields.ref(preset.sequence)} AS BIGINT)"
 
 
 def _identifier(field: str, lower: bool, placeholders: tuple[str, ...]) -> str:
