@@ -61,7 +61,7 @@ PYTHON = sys.executable
 STAGE = str(BENCH_DIR / "stage.py")
 PM4PY_STEPS = ("load", "dfg", "variants", "alignments", "tbr")
 OURS_STAGE_LABELS = {
-    "setup": "setup (config, model, connect)",
+    "setup": "setup, commit, bookkeeping (no stage)",
     "load": "load (Parquet → raw)",
     "staging": "staging + union",
     "stitch": "identity stitching",
@@ -71,8 +71,8 @@ OURS_STAGE_LABELS = {
     "funnel": "funnel steps",
     "deviations+marts": "journey steps, deviations, journeys, funnel, segments, trends",
     "findings": "findings",
-    "commit": "commit",
-    "discovery": "discovery (BPMN) + bookkeeping",
+    "tests": "SQL tests (before the commit)",
+    "discovery": "discovery (BPMN)",
 }
 console = Console(width=None if sys.stdout.isatty() else 160)
 
@@ -178,12 +178,7 @@ def run_ours(
     if memory_limit is not None:
         args += ["--memory-limit", memory_limit]
     if profile is not None:
-        args += [
-            "--pyinstrument",
-            str(profile),
-            "--operators",
-            str(log_dir / "duckdb_profile.json"),
-        ]
+        args += ["--pyinstrument", str(profile)]
     result = measure(args, label, timeout, log_dir)
     if profile is not None and "payload" in result:
         write_sql_profile(result["payload"], profile.with_name(profile.stem + "_sql.txt"))
@@ -232,27 +227,20 @@ def run_pm4py(parquet: Path, log_dir: Path, timeout: float) -> dict[str, Any]:
 
 
 def write_sql_profile(payload: dict[str, Any], path: Path) -> None:
-    """The slowest SQL statements of a profiled run of ours, with DuckDB's slowest operators."""
+    """The stages of a profiled run of ours and its slowest models (from mining.run_stages)."""
     lines = [f"ours, profiled run: {payload['total_s']:.2f} s wall", ""]
-    lines.append("stage                wall s   CPU s   SQL s   peak MB")
+    lines.append("stage                wall s   CPU s   peak MB")
     for name, stage in payload["stages"].items():
         lines.append(
             f"{name:<18} {stage['seconds']:>8.2f} {stage.get('cpu_seconds', 0):>7.2f} "
-            f"{stage['sql_seconds']:>7.2f} {stage['peak_mb']:>9.0f}"
+            f"{stage['peak_mb']:>9.0f}"
         )
-    lines += [
-        "",
-        "slowest statements (seconds, calls, stage, file, statement) and their costliest operators:",
-    ]
-    for st in payload["statements"][:15]:
+    lines += ["", "slowest models (wall s, CPU s, rows written, peak RSS MB, DuckDB MB, model):"]
+    for model in payload.get("models", [])[:20]:
         lines.append(
-            f"{st['seconds']:8.2f} {st['calls']:3d}  {st['stage']:<17} {st['file']:<38} {st['statement']}"
+            f"{model['wall_s']:8.2f} {model['cpu_s']:8.2f} {model['rows_written'] or 0:>12,} "
+            f"{model['peak_rss_mb']:>8.0f} {model['duckdb_mb'] or 0:>8.0f}  {model['stage']}"
         )
-        for op in st.get("operators", [])[:5]:
-            detail = "; ".join(f"{k}: {v}" for k, v in op["detail"].items())[:150]
-            lines.append(
-                f"           {op['seconds']:8.2f} s {op['type']:<22} rows {op['rows']}  {detail}"
-            )
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -892,13 +880,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _slim_run(run: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A measurement without bulky parts: stages and the 12 slowest statements."""
+    """A measurement without bulky parts: stages and the 12 slowest models."""
     if run is None:
         return None
     slim = {k: v for k, v in run.items() if k != "payload"}
     payload = run.get("payload")
     if payload:
-        slim["payload"] = {**payload, "statements": payload.get("statements", [])[:12]}
+        slim["payload"] = {**payload, "models": payload.get("models", [])[:12]}
     return slim
 
 

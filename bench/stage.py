@@ -4,9 +4,9 @@
 process from ``os.wait4`` and the stage's own timings from the JSON file written to ``--out``.
 Routes:
 
-* ``ours``   — ``run_pipeline`` on the benchmark pipeline; stage times from its ``progress``
-  callback, each SQL statement timed (the connection is wrapped, the pipeline untouched),
-  the peak RSS of each stage sampled from ``/proc/self/status``; optionally under pyinstrument.
+* ``ours``   — ``run_pipeline`` on the benchmark pipeline, untouched; the time, CPU time, rows
+  and peak RSS of each stage (every model of the transform) read from the run's
+  ``mining.run_stages``, grouped into the bench's stages; optionally under pyinstrument.
 * ``pm4py``  — pandas ``read_parquet`` → ``pm4py.format_dataframe`` → one pm4py step
   (``load`` only, ``dfg``, ``variants``, ``alignments``, ``tbr``); what it found is pickled to
   ``--dump`` for the equality check.
@@ -23,10 +23,8 @@ import argparse
 import json
 import os
 import pickle
-import re
 import shutil
 import sys
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -37,183 +35,74 @@ ROOT = BENCH_DIR.parent
 PIPELINE = BENCH_DIR / "pipeline.yaml"
 HAPPY_PATH = BENCH_DIR / "happy_path.yaml"
 
-# ------------------------------------------------------------------------- memory sampler
-
-
-def rss_mb() -> float:
-    """Resident set size of this process now (Linux /proc), in MB."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-class PeakSampler:
-    """Samples RSS every 20 ms; ``mark()`` starts a new segment and returns the last one's peak."""
-
-    def __init__(self) -> None:
-        self._peak = rss_mb()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.02):
-            self._peak = max(self._peak, rss_mb())
-
-    def mark(self) -> float:
-        peak = max(self._peak, rss_mb())
-        self._peak = rss_mb()
-        return round(peak, 1)
-
-    def stop(self) -> None:
-        self._stop.set()
-
-
-# ---------------------------------------------------------------------------------- ours
-
-_TARGET = re.compile(
-    r"^\s*(CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP\s+|TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-    r"|INSERT\s+INTO\s+|UPDATE\s+|DELETE\s+FROM\s+|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?)([\w.\"]+)",
-    re.IGNORECASE,
-)
-
-
-def _statement_label(sql: str) -> str:
-    lines = [
-        line for line in sql.splitlines() if line.strip() and not line.strip().startswith("--")
-    ]
-    text = " ".join(lines).strip()
-    match = _TARGET.match(text)
-    if match:
-        verb = match.group(1).split()[0].upper()
-        return f"{verb} {match.group(2)}"
-    return " ".join(text.split())[:70]
-
-
-class StatementTimer:
-    """Times every statement a wrapped connection executes, by pipeline stage and SQL file.
-
-    With ``operators`` (a path DuckDB writes its JSON query profile to), statements slower
-    than ``min_seconds`` also keep their most expensive physical operators.
-    """
-
-    def __init__(self, operators: Path | None = None, min_seconds: float = 0.5) -> None:
-        self.stage = "setup"
-        self.file = "-"
-        self.records: list[dict[str, Any]] = []
-        self.operators = operators
-        self.min_seconds = min_seconds
-
-    def timed(self, run: Any, sql: str) -> Any:
-        started = time.perf_counter()
-        try:
-            return run()
-        finally:
-            seconds = time.perf_counter() - started
-            record = {
-                "stage": self.stage,
-                "file": self.file,
-                "statement": _statement_label(sql),
-                "seconds": seconds,
-            }
-            if self.operators is not None and seconds >= self.min_seconds:
-                record["operators"] = top_operators(self.operators)
-            self.records.append(record)
-
-
-def top_operators(profile: Path, keep: int = 6) -> list[dict[str, Any]]:
-    """The most expensive operators of the last profiled query (DuckDB's JSON profile)."""
-    try:
-        tree = json.loads(profile.read_text())
-    except (OSError, ValueError):
-        return []
-    found: list[dict[str, Any]] = []
-
-    def walk(node: dict[str, Any]) -> None:
-        info = node.get("extra_info") or {}
-        detail = {
-            k: (str(v)[:160])
-            for k, v in info.items()
-            if k not in ("Estimated Cardinality",) and v not in ("", [], {})
-        }
-        found.append(
-            {
-                "type": node.get("type") or node.get("operator_type"),
-                "seconds": round(float(node.get("timing") or node.get("operator_timing") or 0), 3),
-                "rows": node.get("intermediate_rows") or node.get("operator_cardinality"),
-                "detail": detail,
-            }
-        )
-        for child in node.get("children", []):
-            walk(child)
-
-    for root in tree.get("operator", tree.get("children", [])) or []:
-        walk(root)
-    found.sort(key=lambda op: -op["seconds"])
-    return found[:keep]
-
-
-class TimedConnection:
-    """A DuckDB connection that times each statement; multi-statement strings run one by one."""
-
-    def __init__(self, con: Any, timer: StatementTimer) -> None:
-        self._con = con
-        self._timer = timer
-
-    def execute(self, query: Any, parameters: Any = None) -> Any:
-        if parameters is None and isinstance(query, str):
-            statements = self._con.extract_statements(query)
-            result = None
-            for statement in statements:
-                result = self._timer.timed(
-                    lambda s=statement: self._con.execute(s), statement.query
-                )
-            return result if statements else self._con.execute(query)
-        return self._timer.timed(lambda: self._con.execute(query, parameters), str(query))
-
-    def executemany(self, query: str, parameters: Any = None) -> Any:
-        return self._timer.timed(lambda: self._con.executemany(query, parameters), query)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._con, name)
-
-
-STAGES = (
-    ("loading ", "load"),
-    ("staging sources", "staging"),
-    ("stitching identities", "stitch"),
-    ("ordering journeys", "journeys"),
-    ("mining variants", "variants+DFG"),
-    ("aligning variants", "conformance"),
-    ("building the funnel", "funnel"),
-    ("testing findings", "findings"),
-    ("discovering the process model", "discovery"),
+#: the bench's stage groups: each model of mining.run_stages counts in the first group whose
+#: models it is listed under (by name), else in "marts"
+STAGE_GROUPS = (
+    ("load", ("load",)),
+    ("staging", ("declarations", "temp.int_rows")),
+    (
+        "stitch",
+        (
+            "identity",
+            "temp.int_node_customers",
+            "mining.identity_map",
+            "mining.customers",
+            "mining.shared_identifiers",
+            "meta.source_events",
+        ),
+    ),
+    ("journeys", ("mining.journey_events",)),
+    (
+        "variants+DFG",
+        (
+            "temp.int_journey_paths",
+            "temp.int_variants",
+            "mining.dfg_edges",
+            "mining.endpoints",
+            "mining.customer_attributes",
+            "mining.stitching",
+        ),
+    ),
+    ("conformance", ("alignments",)),
+    ("funnel", ("temp.int_path_events", "temp.int_step_reached", "temp.int_variant_path")),
+    ("findings", ("findings",)),
+    ("tests", ("sql tests",)),
+    ("discovery", ("discovery",)),
 )
 STAGE_ORDER = [
     "setup",
-    "load",
-    "staging",
-    "stitch",
-    "journeys",
-    "variants+DFG",
-    "conformance",
-    "funnel",
+    *(g for g, _ in STAGE_GROUPS[:7]),
     "deviations+marts",
-    "findings",
-    "commit",
-    "discovery",
+    *(g for g, _ in STAGE_GROUPS[7:]),
+    "end",
 ]
 
 
+def _group(stage: str) -> str:
+    return next((g for g, names in STAGE_GROUPS if stage in names), "deviations+marts")
+
+
+def read_run_stages(warehouse: Path, run_id: str) -> list[dict[str, Any]]:
+    """The run's measured stages, from the warehouse's ``mining.run_stages``."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cursor = con.execute(
+            "SELECT seq, stage, kind, status, wall_s, cpu_s, rows_written, peak_rss_mb, duckdb_mb "
+            "FROM mining.run_stages WHERE run_id = ? ORDER BY seq",
+            [run_id],
+        )
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
 def run_ours(args: argparse.Namespace) -> dict[str, Any]:
-    import journey_mining.analytics.findings as findings_module
-    import journey_mining.identity as identity_module
-    import journey_mining.ordering as ordering_module
+    """Our pipeline, untouched; its stages as it recorded them in ``mining.run_stages``."""
     import journey_mining.pipeline as pipeline_module
     from journey_mining.config import load_pipeline
-    from journey_mining.progress import ProgressEvent
 
     warehouse = Path(args.warehouse)
     if args.fresh:
@@ -222,75 +111,6 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
                 shutil.rmtree(file)
             else:
                 file.unlink()
-    operators = Path(args.operators) if args.operators else None
-    timer = StatementTimer(operators)
-    sampler = PeakSampler()
-    # (stage, wall seconds, CPU seconds of all threads, peak MB) in run order
-    segments: list[tuple[str, float, float, float]] = []
-    current = {"since": time.perf_counter(), "cpu": time.process_time()}
-
-    def set_stage(name: str) -> None:
-        now, cpu = time.perf_counter(), time.process_time()
-        segments.append((timer.stage, now - current["since"], cpu - current["cpu"], sampler.mark()))
-        current["since"], current["cpu"] = now, cpu
-        timer.stage = name
-
-    def progress(event: ProgressEvent) -> None:
-        message = event.label
-        for prefix, name in STAGES:
-            if message.startswith(prefix):
-                if timer.stage != name:
-                    set_stage(name)
-                return
-
-    real_connect = pipeline_module.connect
-
-    def connect(*a: Any, **k: Any) -> TimedConnection:
-        con = real_connect(*a, **k)
-        if operators is not None:
-            con.execute("SET enable_profiling = 'json'")
-            con.execute(f"SET profiling_output = '{operators}'")
-        return TimedConnection(con, timer)
-
-    pipeline_module.connect = connect
-
-    def wrap_sql(module: Any, name: str) -> None:
-        real = getattr(module, name)
-
-        def wrapped(con: Any, relative: str, *rest: Any, **values: Any) -> Any:
-            previous = timer.file
-            timer.file = relative
-            if relative == "marts/journey_steps.sql" and timer.stage == "funnel":
-                set_stage("deviations+marts")
-            try:
-                return real(con, relative, *rest, **values)
-            finally:
-                timer.file = previous
-
-        setattr(module, name, wrapped)
-
-    for module in (pipeline_module, identity_module, ordering_module, findings_module):
-        for name in ("run_sql", "run_sql_with"):
-            if hasattr(module, name):
-                wrap_sql(module, name)
-
-    real_execute = TimedConnection.execute
-
-    def execute_marking_commit(self: TimedConnection, query: Any, parameters: Any = None) -> Any:
-        if (
-            isinstance(query, str)
-            and query.strip().upper() == "COMMIT"
-            and timer.stage == "findings"
-        ):
-            set_stage("commit")
-        result = real_execute(self, query, parameters)
-        if isinstance(query, str) and query.strip().upper() == "COMMIT" and timer.stage == "commit":
-            set_stage("discovery")
-        return result
-
-    TimedConnection.execute = execute_marking_commit  # type: ignore[method-assign]
-
-    pipeline = load_pipeline(PIPELINE)
     profiler = None
     if args.pyinstrument:
         from pyinstrument import Profiler
@@ -298,55 +118,35 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
         profiler = Profiler(interval=0.005)
         profiler.start()
     started, started_cpu = time.perf_counter(), time.process_time()
-    sampler.mark()
-    current["since"], current["cpu"] = started, started_cpu
-    timer.stage = "setup"
+    pipeline = load_pipeline(PIPELINE)
     result = pipeline_module.run_pipeline(
         pipeline,
         data_dir=Path(args.data_dir),
         warehouse=warehouse,
         outputs_dir=warehouse.parent,
-        progress=progress,
         memory_limit=args.memory_limit,
     )
     finished, finished_cpu = time.perf_counter(), time.process_time()
-    set_stage("end")
     if profiler is not None:
         profiler.stop()
         Path(args.pyinstrument).write_text(
             profiler.output_text(unicode=True, color=False, show_all=False, short_mode=False)
         )
-    sampler.stop()
-
+    models = read_run_stages(warehouse, result.run_id)
     stages: dict[str, dict[str, float]] = {}
-    for name, seconds, cpu, peak in segments:
+    for record in models:
         entry = stages.setdefault(
-            name, {"seconds": 0.0, "cpu_seconds": 0.0, "peak_mb": 0.0, "sql_seconds": 0.0}
+            _group(record["stage"]), {"seconds": 0.0, "cpu_seconds": 0.0, "peak_mb": 0.0}
         )
-        entry["seconds"] += seconds
-        entry["cpu_seconds"] += cpu
-        entry["peak_mb"] = max(entry["peak_mb"], peak)
-    for record in timer.records:
-        if record["stage"] in stages:
-            stages[record["stage"]]["sql_seconds"] += record["seconds"]
-    by_statement: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
-    for record in timer.records:
-        key = (record["stage"], record["file"], record["statement"])
-        by_statement.setdefault(key, []).append(record)
-    statements = []
-    for (stage_name, file, statement), runs in by_statement.items():
-        entry: dict[str, Any] = {
-            "stage": stage_name,
-            "file": file,
-            "statement": statement,
-            "calls": len(runs),
-            "seconds": round(sum(r["seconds"] for r in runs), 3),
-        }
-        slowest = max(runs, key=lambda r: r["seconds"])
-        if "operators" in slowest:
-            entry["operators"] = slowest["operators"]
-        statements.append(entry)
-    statements.sort(key=lambda r: -r["seconds"])
+        entry["seconds"] += record["wall_s"]
+        entry["cpu_seconds"] += record["cpu_s"]
+        entry["peak_mb"] = max(entry["peak_mb"], record["peak_rss_mb"])
+    measured = sum(r["wall_s"] for r in models)
+    stages["setup"] = {  # config, model, connect, bookkeeping: what no stage measured
+        "seconds": max(finished - started - measured, 0.0),
+        "cpu_seconds": max(finished_cpu - started_cpu - sum(r["cpu_s"] for r in models), 0.0),
+        "peak_mb": 0.0,
+    }
     return {
         "route": "ours",
         "total_s": finished - started,
@@ -358,7 +158,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
                 key=lambda kv: STAGE_ORDER.index(kv[0]) if kv[0] in STAGE_ORDER else 99,
             )
         },
-        "statements": statements[:40],
+        "models": sorted(models, key=lambda r: -r["wall_s"]),
         "journeys": result.journeys,
         "variants": result.variants,
         "variants_aligned": result.variants_aligned,
@@ -534,9 +334,6 @@ def main() -> int:
     parser.add_argument("--pyinstrument", help="write a pyinstrument text profile here")
     parser.add_argument(
         "--memory-limit", help="ours: cap on DuckDB's memory (default: the pipeline's)"
-    )
-    parser.add_argument(
-        "--operators", help="keep DuckDB's slowest operators per slow statement (profile file)"
     )
     args = parser.parse_args()
     os.chdir(ROOT)

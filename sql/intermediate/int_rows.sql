@@ -1,5 +1,6 @@
 -- grain: one usable row of any source (an event, or an identity link only), with its journey
 -- meaning and the identifier that anchors it to a customer
+-- materialisation: temp table
 -- Precedence: the mapping's activity and stage; the row's own team (a preset's `team:`, e.g. a
 -- ticket's group), then the mapping's, then the source default; the row's own channel, then the
 -- mapping's, then the source default. `anchor` is the row's smallest identifier of a kind in

@@ -1,5 +1,5 @@
 -- grain: one identifier value shared by implausibly many others (a shared inbox, a test account)
--- materialisation: temp table, read by int_rows_unlinked.sql and marts/shared_identifiers.sql
+-- materialisation: temp table (read by int_unlinked_rows.sql and marts/shared_identifiers.sql)
 -- A value is shared when the rows naming it also name more than $limit distinct values of one
 -- other linking kind. Kinds in $many_per_customer (device ids: one customer has many) are not
 -- counted. Only rows naming two or more linking identifiers (`nodes`) can show it.

@@ -1,5 +1,6 @@
 -- grain: one attribute of one customer: the attributes presets declare (`attributes:` — plan,
 -- region, company size, acquisition source …) and the built-in first_channel and first_system
+-- materialisation: table
 -- (of the journey's first event with one) and start_month. A declared attribute takes the value
 -- of the customer's latest row that has one (journey order: ts, source, sequence, file, row);
 -- a declared attribute of the same name as a built-in one replaces it. Only attributes listed

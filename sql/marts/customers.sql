@@ -1,23 +1,5 @@
--- grain: one identifier node and its customer (the component's smallest node, after propagation)
--- customer_no numbers customers in the order of that smallest identifier: the integer key the
--- journey order partitions by.
-CREATE OR REPLACE TEMP TABLE int_node_customers AS
-SELECT
-    node,
-    'C' || substr(md5(label), 1, 12) AS customer_id,
-    dense_rank() OVER (ORDER BY label) AS customer_no
-FROM temp.int_identity_labels;
-
--- grain: one identifier (kind, value) and the customer it belongs to
-CREATE OR REPLACE TABLE mining.identity_map AS
-SELECT
-    split_part(node, ':', 1) AS kind,
-    substr(node, length(split_part(node, ':', 1)) + 2) AS value,
-    customer_id
-FROM temp.int_node_customers
-ORDER BY customer_id, kind, value;
-
 -- grain: one customer (a connected component of identifiers), with the account most of its rows name
+-- materialisation: table
 CREATE OR REPLACE TABLE mining.customers AS
 WITH per_anchor AS (
     -- rows folded per anchor first: far fewer than rows, and the anchor's customer is one lookup

@@ -8,6 +8,7 @@
 --   timed_out S     journeys that reached step S with a wait since an earlier step
 --                   (funnel.reached - funnel.started_here)
 -- share_of_due = n_journeys / n_due. Everything here is counted per variant.
+-- materialisation: table
 CREATE OR REPLACE TABLE mining.deviation_rates AS
 WITH shown AS (
     SELECT kind, activity, sum(n_cases)::BIGINT AS n_journeys
@@ -23,7 +24,7 @@ step_of AS (
 
 did AS (
     SELECT activity, sum(n_cases)::BIGINT AS n_journeys
-    FROM (SELECT DISTINCT variant_id, n_cases, unnest(activities) AS activity FROM mining.variants)
+    FROM (SELECT DISTINCT variant_id, n_cases, unnest(activities) AS activity FROM temp.int_variants)
     GROUP BY activity
 ),
 

@@ -1,20 +1,16 @@
 -- grain: one deviation kind at one activity and position of one variant
+-- materialisation: table
 -- From the per-variant alignments (temp.int_variant_deviations, written by the conformance
 -- step) and the step waits (timed_out). Two kinds of "skipped" are not deviations: a step the
 -- model needed after a journey's last event (the journey stopped there, see mining.funnel), and
 -- a step before the first event of a journey first seen mid-path (it is partial: we did not
 -- see its beginning, see int_variant_path). A step is skipped only when the journey went on past
 -- it: it reached a later required step in order (else it stopped there).
-UPDATE mining.variants
-SET fitness = alignments.fitness, fits_path = alignments.cost = 0
-FROM temp.int_variant_alignments AS alignments
-WHERE alignments.variant_id = mining.variants.variant_id;
-
 CREATE OR REPLACE TABLE mining.deviations AS
 WITH from_alignments AS (
     SELECT deviations.variant_id, deviations.kind, deviations.activity, deviations.position, variants.n_cases
     FROM temp.int_variant_deviations AS deviations
-    INNER JOIN mining.variants AS variants USING (variant_id)
+    INNER JOIN temp.int_variants AS variants USING (variant_id)
     INNER JOIN temp.int_variant_path AS path USING (variant_id)
     WHERE NOT (deviations.kind = 'skipped' AND deviations.position > variants.n_activities)
         AND NOT (deviations.kind = 'skipped' AND path.partial AND deviations.position <= path.first_path_ordinal)

@@ -1,4 +1,5 @@
 -- grain: one directly-follows pair of activities (source → target) over all journeys
+-- materialisation: table
 -- Counts and waits come from the events; the journeys an edge occurs in (n_cases) from the
 -- variants, each counted with its journeys: the same number without a distinct count over
 -- every (edge, journey) pair.
@@ -32,7 +33,7 @@ variant_edges AS (
     SELECT DISTINCT variant_id, n_cases, activities[i] AS source, activities[i + 1] AS target
     FROM (
         SELECT variant_id, n_cases, activities, unnest(range(1, len(activities))) AS i
-        FROM mining.variants
+        FROM temp.int_variants
     )
 ),
 
@@ -53,17 +54,3 @@ SELECT
 FROM edge_waits
 INNER JOIN edge_cases USING (source, target)
 ORDER BY n_transitions DESC, source, target;
-
--- grain: one activity that starts or ends journeys
-CREATE OR REPLACE TABLE mining.endpoints AS
-WITH bounds AS (
-    SELECT
-        activities[1] AS first_activity,
-        activities[len(activities)] AS last_activity
-    FROM temp.int_journey_paths
-)
-
-SELECT 'start' AS kind, first_activity AS activity, count(*) AS n_cases FROM bounds GROUP BY ALL
-UNION ALL
-SELECT 'end' AS kind, last_activity AS activity, count(*) AS n_cases FROM bounds GROUP BY ALL
-ORDER BY kind DESC, n_cases DESC, activity;

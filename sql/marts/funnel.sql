@@ -5,6 +5,7 @@
 -- reached (skips allowed), so it can rise from one step to the next (journeys that skipped the
 -- step before, and partial journeys first seen at this step). done_at_all counts journeys that
 -- did the step's activities anywhere, in order or not.
+-- materialisation: table
 CREATE OR REPLACE TABLE mining.funnel AS
 WITH totals AS (
     SELECT count(*) AS n_journeys FROM mining.journeys
@@ -54,7 +55,7 @@ skipped AS (
 anywhere AS (
     SELECT steps.step_no, sum(variants.n_cases) AS done_at_all
     FROM meta.happy_path_steps AS steps
-    INNER JOIN mining.variants AS variants ON list_has_all(variants.activities, steps.activities)
+    INNER JOIN temp.int_variants AS variants ON list_has_all(variants.activities, steps.activities)
     GROUP BY steps.step_no
 )
 

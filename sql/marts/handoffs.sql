@@ -1,6 +1,7 @@
 -- grain: one hand-off between two teams in one scope: a change of the delivering team
 -- between two consecutive steps a journey reached (scope `steps`, mining.journey_steps), or
 -- between two consecutive events of the same episode — one ticket, one deal, one conversation
+-- materialisation: table
 -- (scope `episode`, a preset's `episode:`). A support ticket at a random moment between two
 -- steps is not a hand-off: only the teams that delivered the steps, or the episode, count.
 CREATE OR REPLACE TABLE mining.handoffs AS

@@ -1,4 +1,5 @@
 -- grain: one event in one journey (case = customer), in its deterministic journey order
+-- materialisation: table
 -- Ordering within a journey: ts, then the source's position in the pipeline, then the
 -- source's own sequence (e.g. a ticket event id), then file path and data row. The same
 -- inputs give the same ordinals on every run; pm4py fed events in this order agrees.

@@ -1,23 +1,7 @@
 -- grain: one required happy-path step (funnel step) reached by one journey
--- A journey reaches a step when it does the step's activity after the latest earlier step it
--- reached (skips allowed; sql/analytics/funnel_step.sql finds the reach per variant). Each reach
--- gets the journey's own time, the step reached before it (previous_step_no: step_no - 1 when
--- the journey came straight from the step before, lower after a skip, NULL for the first step
--- it reached), the wait since then, and the activity, team and channel of the event that
--- reached it (the delivering team of the step), and the team and channel of the step reached
--- before it (previous_team, previous_channel: a hand-off is a change of team between two
--- consecutive steps reached). Stored in no particular order.
-CREATE OR REPLACE TEMP TABLE int_variant_steps AS
-SELECT
-    variant_id,
-    step_no,
-    reached_ordinal,
-    lag(step_no) OVER variant AS previous_step_no,
-    lag(reached_ordinal) OVER variant AS previous_reached_ordinal,
-    lead(step_no) OVER variant AS next_step_no
-FROM temp.int_step_reached
-WINDOW variant AS (PARTITION BY variant_id ORDER BY step_no);
-
+-- materialisation: table
+-- The reach of each variant (temp.int_variant_steps) spread to its journeys, with the
+-- journey's own times and the events that reached the step and the one before.
 CREATE OR REPLACE TABLE mining.journey_steps AS
 SELECT
     paths.case_id,

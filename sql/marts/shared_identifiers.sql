@@ -1,6 +1,6 @@
 -- grain: one identifier value shared by implausibly many other identifiers (see
 -- intermediate/int_shared_identifiers.sql), with whether the run still used it as a link
--- materialisation: table mining.shared_identifiers, rebuilt every run
+-- materialisation: table, rebuilt every run
 CREATE OR REPLACE TABLE mining.shared_identifiers AS
 SELECT
     kind,

@@ -1,5 +1,5 @@
 -- grain: one source of the pipeline: how many of its journeys join another source's records
--- materialisation: table mining.stitching, rebuilt every run (after journey_events)
+-- materialisation: table, rebuilt every run
 -- A journey "joins" when its customer's rows come from two or more sources: some identifier
 -- of this source's rows met one of another source's. status / warning: `joins_none` (no
 -- journey joins another source) and `joins_few` (its share joined is below $ratio times the

@@ -1,4 +1,5 @@
 -- grain: one week or one month of journey starts (period = 'week' | 'month')
+-- materialisation: table
 -- Conformance and goal rate of the journeys that started in the period. complete = the period
 -- ended at least analysis_window.follow_up_s before the end of the data, so its goal rate is
 -- final; later periods still have journeys under way (in_progress) and their rate will rise.

@@ -61,3 +61,16 @@ CREATE TABLE IF NOT EXISTS meta.raw_canonical (
     fingerprint VARCHAR NOT NULL,         -- sha256 of the preset expressions behind raw's _jm_* columns
     computed_at TIMESTAMPTZ NOT NULL
 );
+
+CREATE TABLE IF NOT EXISTS mining.run_stages (
+    run_id VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,                 -- order the stages ran in, from 1
+    stage VARCHAR NOT NULL,               -- 'load <source>', a model (mining.journeys, identity …), 'sql tests', 'discovery'
+    kind VARCHAR NOT NULL,                -- load | python | sql | test | discovery
+    status VARCHAR NOT NULL,              -- ok | failed
+    wall_s DOUBLE NOT NULL,
+    cpu_s DOUBLE NOT NULL,                -- CPU seconds of every thread of the process (DuckDB's too)
+    rows_written BIGINT,                  -- rows in the tables the stage wrote (NULL: none, or views)
+    peak_rss_mb DOUBLE NOT NULL,          -- peak resident memory of the process during the stage
+    duckdb_mb DOUBLE                      -- DuckDB's memory in use when the stage ended
+);

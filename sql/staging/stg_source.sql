@@ -1,4 +1,5 @@
 -- grain: one usable row of source {{ source }} (an event, or an identity link only), one row per event id
+-- materialisation: view
 -- Renames only. The canonical values were computed from the source's connector preset when
 -- the row landed (raw.{{ source }}'s _jm_* columns, journey_mining/connectors/landing.py),
 -- with the same expressions that decided the row was usable; nothing is parsed again here.

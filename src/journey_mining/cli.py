@@ -23,11 +23,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Annotated, NoReturn
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from journey_mining import api
 from journey_mining.checkview import render_check
@@ -40,7 +38,8 @@ from journey_mining.errors import (
 )
 from journey_mining.init.show import render_init
 from journey_mining.report.bars import ProgressBars
-from journey_mining.report.terminal import render_summary
+from journey_mining.report.listings import sources_table, variants_table
+from journey_mining.report.terminal import findings_table, render_summary, run_table
 
 app = typer.Typer(
     help="Discover the journeys customers actually take, and compare them with the happy path.",
@@ -141,20 +140,7 @@ def _finish_run(result: api.RunResult, json_output: bool, strict: bool) -> None:
 
 
 def _print_run(result: api.RunResult) -> None:
-    table = Table(title=f"Run {result.run_id}", title_justify="left")
-    for column in ("source", "files loaded", "files skipped", "rows read", "loaded", "quarantined"):
-        table.add_column(column, justify="left" if column == "source" else "right")
-    for source in result.sources:
-        loaded = sum(f.status != "skipped" for f in source.files)
-        table.add_row(
-            source.source,
-            str(loaded),
-            str(len(source.files) - loaded),
-            f"{source.rows_read:,}",
-            f"{source.rows_loaded:,}",
-            f"{source.rows_quarantined:,}",
-        )
-    console.print(table)
+    console.print(run_table(result.run_id, result.sources))
     console.print(
         f"{result.journeys:,} journeys, {result.variants:,} variants "
         f"({result.variants_aligned:,} aligned now, {result.variants_from_cache:,} from cache)"
@@ -311,21 +297,7 @@ def variants(
     if json_output:
         console.print_json(frame.to_json(orient="records", date_format="iso"))
         return
-    table = Table(title=f"Variants in {escape(str(path))}", title_justify="left")
-    for column in ("#", "journeys", "share", "cum.", "fitness", "fits path", "activities"):
-        table.add_column(column, justify="left" if column == "activities" else "right")
-    for row in frame.to_dict("records"):
-        fitness = row["fitness"]
-        table.add_row(
-            str(row["rank"]),
-            f"{row['n_cases']:,}",
-            f"{row['share']:.1%}",
-            f"{row['cumulative_share']:.0%}",
-            "–" if pd.isna(fitness) else f"{fitness:.2f}",
-            "yes" if row["fits_path"] is True else "no",
-            escape(" → ".join(str(a) for a in row["activities"])),
-        )
-    console.print(table)
+    console.print(variants_table(frame, f"Variants in {escape(str(path))}"))
 
 
 @app.command()
@@ -357,9 +329,7 @@ def findings(
         typer.Option(help="Findings computed within each value of this segment attribute."),
     ] = None,
     top: Annotated[int, typer.Option(min=1, help="How many findings to show.")] = 20,
-    json_output: Annotated[
-        bool, typer.Option("--json", help="Print JSON instead of a table.")
-    ] = False,
+    json_output: JsonOption = False,
 ) -> None:
     """List the findings: what differs about journeys that do not reach the goal (docs/findings.md)."""
     path = _warehouse(warehouse, pipeline)
@@ -368,43 +338,7 @@ def findings(
     if json_output:
         print(frame.head(top).to_json(orient="records", date_format="iso"))
         return
-    table = Table(title=f"Findings in {escape(str(path))}", title_justify="left")
-    columns = (
-        "#",
-        "segment",
-        "kind",
-        "finding",
-        "exposed",
-        "goal with",
-        "without",
-        "points [95% CI]",
-        "q",
-        "repl.",
-        "default",
-    )
-    for column in columns:
-        table.add_column(
-            column, justify="left" if column in ("segment", "kind", "finding") else "right"
-        )
-    for row in frame.head(top).to_dict("records"):
-
-        def points(value: object) -> str:
-            return "–" if value is None or pd.isna(value) else f"{float(value) * 100:+.0f}"  # type: ignore[call-overload, arg-type]
-
-        table.add_row(
-            str(row["rank"]),
-            "all" if row["segment"] is None else f"{row['segment']}={row['segment_value']}",
-            str(row["kind"]),
-            escape(str(row["label"])),
-            f"{row['n_exposed']:,}/{row['n_population']:,}",
-            "–" if pd.isna(row["rate_exposed"]) else f"{row['rate_exposed']:.0%}",
-            "–" if pd.isna(row["rate_unexposed"]) else f"{row['rate_unexposed']:.0%}",
-            f"{points(row['difference'])} [{points(row['difference_low'])}…{points(row['difference_high'])}]",
-            "–" if pd.isna(row["q_value"]) else f"{row['q_value']:.1g}",
-            "yes" if row["replicated"] else "no",
-            "yes" if row["in_default_view"] else "no",
-        )
-    console.print(table)
+    console.print(findings_table(frame.head(top), f"Findings in {escape(str(path))}"))
 
 
 @app.command()
@@ -450,32 +384,7 @@ def sources(
     if json_output:
         print(json.dumps([s.model_dump(mode="json") for s in statuses], indent=2))
         return
-    table = Table(title=f"Sources of {escape(str(pipeline))}", title_justify="left")
-    for column in (
-        "source",
-        "preset",
-        "location",
-        "files",
-        "rows",
-        "quarantined",
-        "cursor",
-        "last load",
-    ):
-        table.add_column(
-            column, justify="right" if column in ("files", "rows", "quarantined") else "left"
-        )
-    for s in statuses:
-        table.add_row(
-            s.source,
-            escape(s.preset),
-            escape(s.location),
-            f"{s.files_loaded:,}",
-            f"{s.rows_loaded:,}",
-            f"{s.rows_quarantined:,}",
-            s.cursor or "–",
-            s.last_loaded_at.strftime("%Y-%m-%d %H:%M:%S UTC") if s.last_loaded_at else "never",
-        )
-    console.print(table)
+    console.print(sources_table(statuses, f"Sources of {escape(str(pipeline))}"))
 
 
 def main() -> None:

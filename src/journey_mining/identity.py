@@ -30,30 +30,31 @@ MAX_ROUNDS = 200
 def stitch_identities(
     con: duckdb.DuckDBPyConnection, identity: IdentityConfig | None = None
 ) -> int:
-    """Build ``mining.identity_map`` and ``mining.customers``; return the propagation rounds used.
+    """Build ``temp.int_identity_labels``; return the propagation rounds used.
 
     Reads ``temp.int_rows``: each usable row's ``anchor`` (its smallest identifier of a
     linking kind, ``kind:value``) and ``nodes`` (all of them, on rows naming two or more).
     Shared identifier values are taken out of the links first (see the module doc).
     """
     unlink_shared_identifiers(con, identity or IdentityConfig())
-    run_sql(con, "intermediate/int_identity_graph.sql")
+    run_sql(con, "intermediate/int_identity_edges.sql")
+    run_sql(con, "intermediate/int_identity_labels.sql")
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1
-        run_sql(con, "intermediate/int_identity_propagate.sql")
+        run_sql(con, "intermediate/int_identity_next_labels.sql")
         changed = con.execute(
-            "SELECT count(*) FROM _next_labels JOIN temp.int_identity_labels AS old "
-            "USING (node) WHERE _next_labels.label <> old.label"
+            "SELECT count(*) FROM int_identity_next_labels JOIN temp.int_identity_labels AS old "
+            "USING (node) WHERE int_identity_next_labels.label <> old.label"
         ).fetchone()
         con.execute(
             "CREATE OR REPLACE TEMP TABLE int_identity_labels AS "
-            "SELECT node, label FROM _next_labels ORDER BY node"
+            "SELECT node, label FROM int_identity_next_labels ORDER BY node"
         )
         if not changed or not changed[0]:
             break
-    con.execute("DROP TABLE IF EXISTS _next_labels")
-    run_sql(con, "marts/customers.sql")
+    con.execute("DROP TABLE IF EXISTS int_identity_next_labels")
+    con.execute("DROP TABLE IF EXISTS temp.int_identity_edges")
     return rounds
 
 
@@ -74,7 +75,7 @@ def unlink_shared_identifiers(con: duckdb.DuckDBPyConnection, identity: Identity
     shared = con.execute("SELECT count(*) FROM temp.int_shared_identifiers").fetchone()
     n_shared = int(shared[0]) if shared else 0
     if n_shared and not identity.link_shared_identifiers:
-        run_sql(con, "intermediate/int_rows_unlinked.sql")
+        run_sql(con, "intermediate/int_unlinked_rows.sql")
     else:
         con.execute(
             "CREATE OR REPLACE TEMP TABLE int_unlinked_rows (source VARCHAR, n_rows BIGINT)"

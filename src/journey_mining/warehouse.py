@@ -213,9 +213,7 @@ def run_sql_tests(
         rows = cursor.fetchall()
         if rows:
             columns = [d[0] for d in cursor.description]
-            described = next(
-                (line[2:].strip() for line in text.splitlines() if line.startswith("--")), ""
-            )
+            described = _leading_comment(text)
             shown = "; ".join(str(dict(zip(columns, row, strict=True))) for row in rows[:sample])
             raise SqlTestFailed(
                 f"SQL test {file.stem} failed ({described}): {len(rows) if len(rows) <= sample else f'more than {sample}'} "
@@ -224,3 +222,13 @@ def run_sql_tests(
             )
         names.append(file.stem)
     return names
+
+
+def _leading_comment(text: str) -> str:
+    """The comment lines a SQL file starts with, as one line (what a test checks)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line[2:].strip())
+    return " ".join(lines)

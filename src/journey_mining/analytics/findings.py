@@ -12,7 +12,7 @@ a non-overlapping explained loss; ``mining.friction`` is written ranked, with th
 flagged. This loops over findings (hundreds), never over journeys or events.
 
 Example:
-    >>> # n_findings = build_findings(con)  # after the funnel and journeys marts  # doctest: +SKIP
+    >>> # n_findings = build_findings(con)  # analytics.friction, after the marts  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -240,12 +240,6 @@ def explained_losses(ranked: pd.DataFrame, overlap: pd.DataFrame) -> pd.DataFram
     return frame.drop(columns=["first_failures"])
 
 
-def _settings(con: duckdb.DuckDBPyConnection) -> tuple[int, float]:
-    row = con.execute("SELECT min_journeys, q_threshold FROM mining.analysis_window").fetchone()
-    assert row is not None
-    return int(row[0]), float(row[1])
-
-
 def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> pd.DataFrame:
     """Run the findings' SQL (base, then each kind and its counts) and return the counts.
 
@@ -369,67 +363,3 @@ def terminal_activities(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(
         str(r[0]) for r in con.execute("SELECT activity FROM temp.int_finding_terminal").fetchall()
     )
-
-
-def build_findings(con: duckdb.DuckDBPyConnection) -> int:
-    """Write ``mining.friction`` and ``mining.finding_journeys``; return the number of findings."""
-    min_journeys, q_threshold = _settings(con)
-    counts = compute_counts(con)
-    scored = score_findings(counts, min_journeys, q_threshold, terminal_activities(con))
-    ranked = rank_findings(scored)
-    con.register("_finding_ranks", ranked[["finding_key", "segment", "segment_value", "rank"]])
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE int_finding_ranks AS SELECT finding_key::VARCHAR AS finding_key, "
-        "segment::VARCHAR AS segment, segment_value::VARCHAR AS segment_value, rank::BIGINT AS rank "
-        "FROM _finding_ranks"
-    )
-    con.unregister("_finding_ranks")
-    run_sql(con, "analytics/findings/overlap.sql")
-    overlap = con.execute("SELECT * FROM temp.int_finding_overlap").df()
-    frame = explained_losses(ranked, overlap)
-    _write_friction(con, frame)
-    ids = frame.loc[
-        frame["segment"].isna() & frame["in_default_view"], ["finding_key", "finding_id"]
-    ]
-    con.register("_finding_ids", ids)
-    con.execute(
-        "CREATE OR REPLACE TABLE mining.finding_journeys AS "
-        "SELECT ids.finding_id::VARCHAR AS finding_id, exposed.case_id "
-        "FROM temp.int_finding_exposed AS exposed INNER JOIN _finding_ids AS ids USING (finding_key)"
-    )
-    con.unregister("_finding_ids")
-    for table in (
-        "int_finding_journeys",
-        "int_finding_progress",
-        "int_finding_steps",
-        "int_finding_events",
-        "int_finding_variant_firsts",
-        "int_finding_variant_counts",
-        "int_finding_variant_rows",
-        "int_finding_attributes",
-        "int_finding_strata",
-        "int_finding_context",
-        "int_finding_rows",
-        "int_finding_defs",
-        "int_finding_doses",
-        "int_finding_terminal",
-        "int_finding_counts",
-        "int_finding_ranks",
-        "int_finding_overlap",
-        "int_finding_exposed",
-        "int_finding_exposed_pairs",
-    ):
-        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
-    return len(frame)
-
-
-def _write_friction(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    out = frame.reindex(columns=list(FRICTION_COLUMNS))
-    out = out.replace({np.nan: None})
-    con.register("_friction_frame", out)
-    projection = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in FRICTION_COLUMNS.items())
-    con.execute(
-        f"CREATE OR REPLACE TABLE mining.friction AS SELECT {projection} FROM _friction_frame "
-        "ORDER BY segment NULLS FIRST, segment_value NULLS FIRST, rank"
-    )
-    con.unregister("_friction_frame")

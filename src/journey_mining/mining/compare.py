@@ -1,9 +1,9 @@
 """Compare the discovered variants with the happy path, inside the warehouse.
 
 Reads the variants (compressed log: one row per activity sequence, with its count) from
-``mining.variants``, reuses alignments kept in ``meta.alignment_cache`` for the same model
-fingerprint (a variant's alignment against an unchanged model never changes), aligns only
-the new variants with pm4py, and writes ``temp.int_variant_alignments`` and
+``temp.int_variants`` (in a run) or ``mining.variants``, reuses alignments kept in
+``meta.alignment_cache`` for the same model fingerprint (a variant's alignment against an
+unchanged model never changes), aligns only the new variants with pm4py, and writes ``temp.int_variant_alignments`` and
 ``temp.int_variant_deviations`` for the SQL marts.
 
 Example:
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Literal
 
 import duckdb
 import pandas as pd
@@ -22,11 +23,15 @@ from journey_mining.mining.conformance import align_variants, classify_deviation
 from journey_mining.mining.models import ProcessModel, VariantAlignment
 
 
-def read_variant_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The compressed log: ``variant_id``, ``activities`` (list), ``n_cases``, most frequent first."""
-    return con.execute(
-        "SELECT variant_id, activities, n_cases FROM mining.variants ORDER BY rank"
-    ).df()
+def read_variant_log(
+    con: duckdb.DuckDBPyConnection,
+    table: Literal["mining.variants", "temp.int_variants"] = "mining.variants",
+) -> pd.DataFrame:
+    """The compressed log: ``variant_id``, ``activities`` (list), ``n_cases``, most frequent first.
+
+    ``table`` is ``mining.variants`` or, inside a run before it exists, ``temp.int_variants``.
+    """
+    return con.execute(f"SELECT variant_id, activities, n_cases FROM {table} ORDER BY rank").df()
 
 
 def read_dfg(
@@ -65,9 +70,10 @@ def compare_variants(
     con: duckdb.DuckDBPyConnection,
     model: ProcessModel,
     progress: Callable[[int, int], None] | None = None,
+    table: Literal["mining.variants", "temp.int_variants"] = "mining.variants",
 ) -> tuple[int, int]:
-    """Align every variant against ``model``; return (variants aligned now, variants from cache)."""
-    variants = read_variant_log(con)
+    """Align every variant of ``table`` against ``model``; return (aligned now, from cache)."""
+    variants = read_variant_log(con, table)
     cached = _cached(con, model.fingerprint)
     alignments = align_variants(variants, model, cached=cached, progress=progress)
     fresh = [a for a in alignments if a.variant_id not in cached]

@@ -32,6 +32,7 @@ import pandas as pd
 from journey_mining.errors import ConfigError, MiningError
 from journey_mining.happy_path import HappyPath, HappyPathStep
 from journey_mining.mining import eventlog
+from journey_mining.mining.eventlog.bpmn import write_tree_as_bpmn
 from journey_mining.mining.models import (
     Deviation,
     DeviationKind,
@@ -366,7 +367,7 @@ def discover_model_bpmn(
         algorithm = f"inductive miner on {len(variants)} variants"
     if noise_threshold:
         algorithm += f", noise threshold {noise_threshold:g}"
-    eventlog.write_tree_as_bpmn(tree, file)
+    write_tree_as_bpmn(tree, file)
     return algorithm
 
 

@@ -6,6 +6,10 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -233,3 +237,81 @@ def render_summary(summary: Summary, console: Console) -> None:
         console.print(f"[yellow]{total} row(s) in quarantine[/] (table mining.quarantine):")
         for q in summary.quarantine:
             console.print(f"  {escape(q.source)}: {q.n_rows} × {escape(q.reason)}")
+
+
+def findings_table(frame: pd.DataFrame, title: str) -> Table:
+    """The findings of ``frame`` (rows of ``mining.friction``) as a terminal table.
+
+    Example:
+        >>> # Console().print(findings_table(jm.findings(w).head(20), "Findings"))  # doctest: +SKIP
+    """
+    table = Table(title=title, title_justify="left")
+    columns = (
+        "#",
+        "segment",
+        "kind",
+        "finding",
+        "exposed",
+        "goal with",
+        "without",
+        "points [95% CI]",
+        "q",
+        "repl.",
+        "default",
+    )
+    for column in columns:
+        table.add_column(
+            column, justify="left" if column in ("segment", "kind", "finding") else "right"
+        )
+    for row in frame.to_dict("records"):
+
+        def points(value: object) -> str:
+            return "–" if value is None or pd.isna(value) else f"{float(value) * 100:+.0f}"  # type: ignore[call-overload, arg-type]
+
+        table.add_row(
+            str(row["rank"]),
+            "all" if row["segment"] is None else f"{row['segment']}={row['segment_value']}",
+            str(row["kind"]),
+            escape(str(row["label"])),
+            f"{row['n_exposed']:,}/{row['n_population']:,}",
+            "–" if pd.isna(row["rate_exposed"]) else f"{row['rate_exposed']:.0%}",
+            "–" if pd.isna(row["rate_unexposed"]) else f"{row['rate_unexposed']:.0%}",
+            f"{points(row['difference'])} [{points(row['difference_low'])}…{points(row['difference_high'])}]",
+            "–" if pd.isna(row["q_value"]) else f"{row['q_value']:.1g}",
+            "yes" if row["replicated"] else "no",
+            "yes" if row["in_default_view"] else "no",
+        )
+    return table
+
+
+class SourceCounts(Protocol):
+    """What a source's load reports (``connectors.protocol.SourceLoad``)."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def files(self) -> Sequence[Any]: ...
+    @property
+    def rows_read(self) -> int: ...
+    @property
+    def rows_loaded(self) -> int: ...
+    @property
+    def rows_quarantined(self) -> int: ...
+
+
+def run_table(run_id: str, sources: Sequence[SourceCounts]) -> Table:
+    """What a run loaded, per source, as a terminal table."""
+    table = Table(title=f"Run {run_id}", title_justify="left")
+    for column in ("source", "files loaded", "files skipped", "rows read", "loaded", "quarantined"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for source in sources:
+        loaded = sum(f.status != "skipped" for f in source.files)
+        table.add_row(
+            source.source,
+            str(loaded),
+            str(len(source.files) - loaded),
+            f"{source.rows_read:,}",
+            f"{source.rows_loaded:,}",
+            f"{source.rows_quarantined:,}",
+        )
+    return table

@@ -1,8 +1,16 @@
--- grain: one variant whose journeys reach happy-path step $step
--- Run once per step, in order. A journey reaches a step when it does the step's activity
--- after the latest earlier step it reached (a skipped step does not block later ones). A
--- step of several activities (any_order) is reached when all of them occurred; its reach
+-- grain: one variant whose journeys reach one happy-path step
+-- materialisation: temp table, parameterised: the table is created empty, then the part
+-- after '-- for each step' runs once per step ($step = 1, 2, …), in order. A journey reaches
+-- a step when it does the step's activity after the latest earlier step it reached (a skipped
+-- step does not block later ones). A step of several activities (any_order) is reached when all of them occurred; its reach
 -- point is the last of their first occurrences.
+CREATE OR REPLACE TEMP TABLE int_step_reached (
+    variant_id VARCHAR,
+    step_no BIGINT,
+    reached_ordinal BIGINT
+);
+
+-- for each step
 INSERT INTO temp.int_step_reached
 WITH step AS (
     SELECT * FROM meta.happy_path_steps WHERE step_no = $step

@@ -1,5 +1,7 @@
--- grain: temp.int_rows rewritten without the shared identifiers as links; one row per source
--- in int_unlinked_rows for the rows left with no linking identifier (they join no journey)
+-- grain: one source: its rows left with no linking identifier once the shared identifiers no
+-- longer link (they join no journey); first rewrites temp.int_rows without those links, and
+-- then deletes its rows left without an anchor
+-- materialisation: temp table (and an update of temp.int_rows)
 -- Run only when int_shared_identifiers has rows and identity.link_shared_identifiers is false.
 -- A row's anchor becomes its smallest identifier that is not shared, its nodes the others.
 UPDATE temp.int_rows AS r

@@ -1,4 +1,5 @@
 -- grain: one undirected edge between two identifiers seen on the same row (star to the row's anchor)
+-- materialisation: temp table
 -- Only rows naming two or more linking identifiers make edges; most rows name one.
 CREATE OR REPLACE TEMP TABLE int_identity_edges AS
 WITH linked AS (
@@ -12,13 +13,3 @@ edges AS (
 SELECT a, b FROM edges
 UNION
 SELECT b AS a, a AS b FROM edges;
-
--- grain: one identifier node, labelled with itself before propagation
-CREATE OR REPLACE TEMP TABLE int_identity_labels AS
-WITH nodes AS (
-    SELECT DISTINCT anchor AS node FROM temp.int_rows
-    UNION
-    SELECT a AS node FROM temp.int_identity_edges
-)
-
-SELECT node, node AS label FROM nodes;

@@ -7,6 +7,7 @@
 --                    CRM, or a customer whose beginning lies before the data. Steps "skipped"
 --                    before its first required activity are not deviations. (A journey that does
 --                    step 1 late, after a later step, is out of order, not partial.)
+-- materialisation: temp table
 CREATE OR REPLACE TEMP TABLE int_variant_path AS
 WITH entry AS (
     SELECT activities AS entry_activities FROM meta.happy_path_steps WHERE step_no = 1
@@ -34,6 +35,6 @@ SELECT
     reach.furthest_ordinal,
     firsts.first_path_ordinal,
     coalesce(NOT firsts.does_entry, false) AS partial
-FROM mining.variants AS variants
+FROM temp.int_variants AS variants
 LEFT JOIN firsts USING (variant_id)
 LEFT JOIN reach USING (variant_id);

@@ -6,6 +6,7 @@
 --              from the step before: findings about what happens while waiting compare journeys
 --              still waiting at this point (see docs/findings.md)
 -- threshold_s  a slow step: the step's `within`, else the 90th percentile of those waits
+-- materialisation: temp table
 CREATE OR REPLACE TEMP TABLE int_step_parameters AS
 WITH waits AS (
     SELECT step_no, wait_s, previous_step_no = step_no - 1 AS direct

@@ -1,7 +1,8 @@
 -- grain: one identifier node; one round of min-label propagation over the identity edges.
+-- materialisation: temp table
 -- Run until no label changes: each node ends labelled with the smallest node of its
 -- connected component (deterministic, independent of row order).
-CREATE OR REPLACE TEMP TABLE _next_labels AS
+CREATE OR REPLACE TEMP TABLE int_identity_next_labels AS
 WITH neighbour_min AS (
     SELECT edges.a AS node, min(labels.label) AS label
     FROM temp.int_identity_edges AS edges
