@@ -39,8 +39,8 @@ from journey_mining.run_record import (
     record_run_end,
     record_run_start,
 )
-from journey_mining.runs import WarehouseLock, hold_warehouse
-from journey_mining.snapshot import building_copy, spill_path
+from journey_mining.runs import WarehouseLock
+from journey_mining.snapshot import held_copy, spill_path
 from journey_mining.transform import Stages, TransformContext, run_models, transform_models
 from journey_mining.transform.declarations import check_path_activities
 from journey_mining.warehouse import connect
@@ -92,10 +92,7 @@ def run_pipeline(
     checked_limit = check_memory_limit(limit) if limit else None  # checked before the lock
     run_id = new_run_id()
     clock = time.monotonic()
-    with (
-        hold_warehouse(warehouse_path, run_id, pipeline.name) as lock,
-        building_copy(warehouse_path) as target,  # readers keep the previous state meanwhile
-    ):
+    with held_copy(warehouse_path, run_id, pipeline.name) as (lock, target):  # snapshot.py
         report = _heartbeat(lock, progress or ignore)
         con = connect(target, memory_limit=checked_limit, spill=spill_path(warehouse_path))
         loads: list[SourceLoad] = []

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from journey_mining.errors import WarehouseError
+from journey_mining.runs import WarehouseLock, hold_warehouse
 from journey_mining.warehouse import connect
 
 
@@ -121,3 +122,15 @@ def building_copy(warehouse: Path) -> Iterator[Path]:
         yield building
     finally:
         publish(building, warehouse)
+
+
+@contextmanager
+def held_copy(warehouse: Path, run_id: str, pipeline: str) -> Iterator[tuple[WarehouseLock, Path]]:
+    """A run's hold on ``warehouse`` (``runs.hold_warehouse``) and the copy it writes.
+
+    Example:
+        >>> # with held_copy(Path("journeys.duckdb"), run_id, "demo") as (lock, target):
+        >>> #     con = connect(target); ...
+    """
+    with hold_warehouse(warehouse, run_id, pipeline) as lock, building_copy(warehouse) as target:
+        yield lock, target
