@@ -64,7 +64,7 @@ def _table_rows(warehouse: Path) -> dict[str, list[tuple[Any, ...]]]:
         tables = con.execute(
             "SELECT table_schema || '.' || table_name FROM information_schema.tables "
             "WHERE table_schema IN ('raw', 'mining', 'meta') AND table_name NOT IN "
-            "('runs', 'run_sources') ORDER BY 1"
+            "('runs', 'run_sources', 'run_stages') ORDER BY 1"
         ).fetchall()
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for (t,) in tables}
     finally:
