@@ -34,6 +34,7 @@ from journey_mining.errors import (
     JourneyMiningError,
     UsageError,
     WarehouseBusy,
+    redact,
 )
 from journey_mining.init.show import render_init
 from journey_mining.report.bars import ProgressBars
@@ -47,8 +48,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 # Piped output (CI logs, files) gets a width that keeps the tables readable.
-console = Console(width=None if sys.stdout.isatty() else 132)
-errors = Console(stderr=True)
+# emoji off: ":x:" in a value or a file name is text, never an emoji
+console = Console(width=None if sys.stdout.isatty() else 132, emoji=False)
+errors = Console(stderr=True, emoji=False)
 
 
 class ExitCode(IntEnum):
@@ -94,7 +96,7 @@ def _clear_errors() -> Iterator[None]:
     try:
         yield
     except JourneyMiningError as err:
-        errors.print(f"[red]error:[/] {escape(str(err))}", highlight=False, soft_wrap=True)
+        errors.print(f"[red]error:[/] {escape(redact(str(err)))}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=_exit_code(err)) from None
 
 
@@ -144,7 +146,7 @@ def _print_run(result: api.RunResult) -> None:
         f"({result.variants_aligned:,} aligned now, {result.variants_from_cache:,} from cache)"
     )
     if result.report:
-        console.print(f"Report: {result.report}")
+        console.print(f"Report: {escape(result.report)}", highlight=False)
 
 
 @app.command()
@@ -360,7 +362,9 @@ def report(
     with _clear_errors():
         target_warehouse, target = api.report_targets(pipeline_file or pipeline, warehouse, out)
         result = api.report(target_warehouse, target, title=title)
-    console.print(f"Report: {result.path} ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
+    console.print(
+        f"Report: {escape(str(result.path))} ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)"
+    )
     for note in result.notes:
         console.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
 

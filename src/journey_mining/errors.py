@@ -13,6 +13,51 @@ Example:
 
 from __future__ import annotations
 
+import re
+
+_USERINFO = re.compile(r"(\w[\w+.-]*://[^:/@\s'\"]+:)[^@\s'\"]+@")
+_SECRET_PARAM = re.compile(
+    r"((?:[?&;]|\b)(?:password|passwd|pwd|secret|token|api[_-]?key|sslpassword|"
+    r"access[_-]?key)=)[^&\s'\"]+",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with every credential in a URL masked: user info and secret query values.
+
+    Example:
+        >>> redact("failed: postgresql://ann:pa55@db/crm?sslmode=require&password=x1 (host db)")
+        'failed: postgresql://ann:***@db/crm?sslmode=require&password=*** (host db)'
+    """
+    return _SECRET_PARAM.sub(r"\1***", _USERINFO.sub(r"\1***@", text))
+
+
+def excerpt(value: object, limit: int = 80) -> str:
+    """A bounded ``repr`` of a bad value for an error message (never the whole of a huge one).
+
+    Example:
+        >>> excerpt("x" * 100, 10)
+        "'xxxxxxxxx… (102 characters)"
+    """
+    try:
+        text = repr(value) if not isinstance(value, (list, dict)) else _shallow(value)
+    except RecursionError:
+        text = f"<a {type(value).__name__} nested too deep>"
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
+def _shallow(value: list[object] | dict[object, object]) -> str:
+    """The first few items of a list or mapping, nested values only named by their type."""
+
+    def short(item: object) -> str:
+        return f"<{type(item).__name__}>" if isinstance(item, (list, dict)) else repr(item)[:40]
+
+    if isinstance(value, dict):
+        items = [f"{short(k)}: {short(v)}" for k, v in list(value.items())[:5]]
+        return "{" + ", ".join(items) + (", …}" if len(value) > 5 else "}")
+    return "[" + ", ".join(short(v) for v in value[:5]) + (", …]" if len(value) > 5 else "]")
+
 
 class JourneyMiningError(Exception):
     """Base class of every error this project raises on purpose."""

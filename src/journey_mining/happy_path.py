@@ -32,10 +32,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from journey_mining.errors import ConfigError
+from journey_mining.errors import ConfigError, excerpt
+from journey_mining.safeyaml import read_limited_yaml
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -50,13 +50,15 @@ def parse_duration(value: str | int | float, where: str = "duration") -> float:
         43200.0
     """
     if isinstance(value, bool):
-        raise ConfigError(f"{where}: {value!r} is not a duration. Fix: write e.g. 7d, 12h or 30m.")
+        raise ConfigError(
+            f"{where}: {excerpt(value)} is not a duration. Fix: write e.g. 7d, 12h or 30m."
+        )
     if isinstance(value, int | float):
         return float(value)
     match = _DURATION.match(str(value))
     if not match:
         raise ConfigError(
-            f"{where}: {value!r} is not a duration. Fix: write a number and a unit "
+            f"{where}: {excerpt(value)} is not a duration. Fix: write a number and a unit "
             "(s, m, h, d, w), e.g. 7d, 12h or 30m."
         )
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
@@ -134,12 +136,14 @@ def _parse_step(raw: Any, index: int, where: str) -> HappyPathStep:
                 or not value
                 or not all(isinstance(v, str) for v in value)
             ):
-                raise ConfigError(f"{at}: any_order needs a list of activity names, got {value!r}")
+                raise ConfigError(
+                    f"{at}: any_order needs a list of activity names, got {excerpt(value)}"
+                )
             return HappyPathStep(activities=tuple(value), any_order=True)
         options = value or {}
         if not isinstance(options, dict):
             raise ConfigError(
-                f"{at}: options of step {key!r} must be a mapping like {{within: 7d}}, got {value!r}"
+                f"{at}: options of step {key!r} must be a mapping like {{within: 7d}}, got {excerpt(value)}"
             )
         unknown = set(options) - _STEP_OPTIONS
         if unknown:
@@ -155,7 +159,7 @@ def _parse_step(raw: Any, index: int, where: str) -> HappyPathStep:
             within_s=None if within is None else parse_duration(within, f"{at}.within"),
         )
     raise ConfigError(
-        f"{at}: {raw!r} is not a step. Fix: write an activity name, "
+        f"{at}: {excerpt(raw)} is not a step. Fix: write an activity name, "
         "'name: {within: 7d}', or 'any_order: [a, b]'."
     )
 
@@ -163,7 +167,9 @@ def _parse_step(raw: Any, index: int, where: str) -> HappyPathStep:
 def parse_happy_path(data: Any, where: str = "happy path") -> HappyPath:
     """Validate a happy path given as a mapping (the YAML file's content)."""
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: expected a mapping with name, goal and steps, got {data!r}")
+        raise ConfigError(
+            f"{where}: expected a mapping with name, goal and steps, got {excerpt(data)}"
+        )
     unknown = set(data) - {"name", "goal", "steps", "optional"}
     if unknown:
         raise ConfigError(
@@ -197,8 +203,5 @@ def load_happy_path(path: str | Path) -> HappyPath:
         raise ConfigError(
             f"happy path file {str(file.absolute())!r} does not exist. Fix: check the path."
         )
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{file}: not valid YAML ({err}). Fix the syntax.") from None
+    data = read_limited_yaml(file, "happy path")
     return parse_happy_path(data, where=str(file))

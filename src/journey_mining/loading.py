@@ -111,7 +111,9 @@ def _load_sql(ctx: LoadContext, report: ProgressSink) -> SourceLoad:
 
 def _load_files(ctx: LoadContext, report: ProgressSink) -> SourceLoad:
     try:
-        files = matching_files(ctx.data_dir, ctx.source.path or "", ctx.name)
+        files = matching_files(
+            ctx.data_dir, ctx.source.path or "", ctx.name, ctx.source.allow_outside_data_dir
+        )
     except SourceError:
         files = []  # the loader raises the error that names the glob
     on_file = _FileProgress(report, ctx.name, files)

@@ -39,7 +39,8 @@ from journey_mining.run_record import (
     record_run_end,
     record_run_start,
 )
-from journey_mining.runs import WarehouseLock, hold_warehouse
+from journey_mining.runs import WarehouseLock
+from journey_mining.snapshot import held_copy, spill_path
 from journey_mining.transform import Stages, TransformContext, run_models, transform_models
 from journey_mining.transform.declarations import check_path_activities
 from journey_mining.warehouse import connect
@@ -91,9 +92,9 @@ def run_pipeline(
     checked_limit = check_memory_limit(limit) if limit else None  # checked before the lock
     run_id = new_run_id()
     clock = time.monotonic()
-    with hold_warehouse(warehouse_path, run_id, pipeline.name) as lock:
+    with held_copy(warehouse_path, run_id, pipeline.name) as (lock, target):  # snapshot.py
         report = _heartbeat(lock, progress or ignore)
-        con = connect(warehouse_path, memory_limit=checked_limit)
+        con = connect(target, memory_limit=checked_limit, spill=spill_path(warehouse_path))
         loads: list[SourceLoad] = []
         stages = Stages()
         try:
@@ -153,7 +154,8 @@ def _record_end(
 ) -> dict[str, Any]:
     """Record the run's stages and its end; return the fields of its result they give."""
     stitching, shared = read_stitching(con)
-    warnings = [line.warning for line in stitching if line.warning]
+    warnings = [w for load in loads for w in load.warnings]  # e.g. an identifier column gone
+    warnings += [line.warning for line in stitching if line.warning]
     checked = conformance(con)
     stages.write(con, run_id)
     started_at, finished_at = record_run_end(con, run_id, loads, None, warnings=warnings)

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from journey_mining.config import PipelineConfig
 from journey_mining.connectors.protocol import SourceLoad
+from journey_mining.errors import redact
 from journey_mining.report.stitching import SharedIdentifierLine, StitchingLine
 from journey_mining.runs import WarehouseLock, reconcile_runs
 from journey_mining.warehouse import run_sql
@@ -207,7 +208,7 @@ def end_badly(
 ) -> None:
     """Record a failed or interrupted run and close ``con`` (a failed transform has rolled back)."""
     try:
-        record_run_end(con, run_id, loads, error, status=status)
+        record_run_end(con, run_id, loads, redact(error), status=status)
     finally:
         con.close()
 

@@ -5,9 +5,11 @@ the process ends, however it ends) and writes into it who it is: run id, pipelin
 process and host, and when it was last seen (refreshed as it reports progress). A second run
 finds the lock taken and is refused with one line naming the running run; the refusal is
 appended to ``<warehouse>.log`` (JSON lines) and copied into ``mining.runs`` (status
-``refused``) by the next run that gets the warehouse. A run that got the lock and finds rows
-still ``running`` in ``mining.runs`` knows their process died (killed, power cut): it marks
-them ``aborted``, with when they were last seen.
+``refused``) by the next run that gets the warehouse. A run that gets the lock and finds the
+lock file still naming a run knows that run died holding it (killed, power cut: a run empties
+the file when it ends): it logs it ``aborted`` at once, with when it was last seen, and copies
+every logged abort into ``mining.runs`` (runs build a copy of the warehouse, ``snapshot``, so
+a killed run left no row of its own; rows left ``running`` by older versions are marked too).
 
 Example:
     >>> # with hold_warehouse(Path("journeys.duckdb"), run_id, "demo") as lock:  # doctest: +SKIP
@@ -140,6 +142,14 @@ class WarehouseLock:
         self._handle.close()
 
 
+def _log(warehouse: Path, entry: dict[str, Any]) -> None:
+    """Append one JSON line to the run log beside the warehouse (flushed to disk)."""
+    with log_path(warehouse).open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def _refuse(warehouse: Path, run_id: str, pipeline: str, holder: RunHolder) -> WarehouseBusy:
     message = (
         f"warehouse {str(warehouse)!r} is busy: {holder.describe()} is still running. "
@@ -153,8 +163,7 @@ def _refuse(warehouse: Path, run_id: str, pipeline: str, holder: RunHolder) -> W
         "held_by": holder.run_id,
         "message": message,
     }
-    with log_path(warehouse).open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry) + "\n")
+    _log(warehouse, entry)
     log.warning("run %s refused: %s", run_id, message)
     return WarehouseBusy(message)
 
@@ -182,6 +191,8 @@ def hold_warehouse(warehouse: Path, run_id: str, pipeline: str) -> Iterator[Ware
         raise _refuse(warehouse, run_id, pipeline, holder) from None
     now = datetime.now(UTC)
     previous = _read_holder(handle)
+    if previous is not None:  # the lock file still names a run: it died holding the lock
+        _log(warehouse, {"event": "aborted", **previous.model_dump(mode="json")})
     me = RunHolder(
         run_id=run_id,
         pipeline=pipeline,
@@ -220,7 +231,28 @@ def reconcile_runs(con: duckdb.DuckDBPyConnection, lock: WarehouseLock) -> int:
                 run_id,
             ],
         )
-    for entry in _logged_refusals(lock.warehouse):
+    for entry in _logged(lock.warehouse, "aborted"):
+        # a run killed while it built its copy (snapshot.py) never reached the warehouse:
+        # the lock file entry the next run logged is all that is left of it
+        if entry["run_id"] == lock.holder.run_id:
+            continue
+        seen = datetime.fromisoformat(entry["last_seen_at"])
+        inserted = con.execute(
+            "INSERT INTO mining.runs (run_id, pipeline, started_at, status, last_seen_at, error) "
+            "SELECT ?, ?, ?, 'aborted', ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM mining.runs WHERE run_id = ?)",
+            [
+                entry["run_id"],
+                entry["pipeline"],
+                entry["started_at"],
+                seen,
+                "aborted: the run stopped without finishing (killed or crashed); "
+                f"last seen {seen.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC",
+                entry["run_id"],
+            ],
+        ).fetchall()
+        stale.extend([(entry["run_id"], seen)] * int(inserted[0][0]))
+    for entry in _logged(lock.warehouse, "refused"):
         con.execute(
             "INSERT INTO mining.runs (run_id, pipeline, started_at, finished_at, status, error) "
             "SELECT ?, ?, ?, ?, 'refused', ? WHERE NOT EXISTS "
@@ -237,7 +269,7 @@ def reconcile_runs(con: duckdb.DuckDBPyConnection, lock: WarehouseLock) -> int:
     return len(stale)
 
 
-def _logged_refusals(warehouse: Path) -> list[dict[str, Any]]:
+def _logged(warehouse: Path, event: str) -> list[dict[str, Any]]:
     path = log_path(warehouse)
     if not path.is_file():
         return []
@@ -247,6 +279,6 @@ def _logged_refusals(warehouse: Path) -> list[dict[str, Any]]:
             entry = json.loads(line)
         except ValueError:
             continue  # a line cut by a crash while it was written
-        if isinstance(entry, dict) and entry.get("event") == "refused":
+        if isinstance(entry, dict) and entry.get("event") == event:
             entries.append(entry)
     return entries

@@ -30,18 +30,24 @@ _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 
 def connect(
-    path: str | Path, read_only: bool = False, memory_limit: str | None = None
+    path: str | Path,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+    spill: Path | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open (or create) the warehouse file with UTC sessions and the project's schemas.
 
     ``memory_limit`` (an already validated size such as ``2GB``) caps DuckDB's memory; work
-    beyond it spills to ``<warehouse>.tmp``.
+    beyond it spills to ``spill`` (default: DuckDB's ``<file>.tmp``).
     """
     target = str(path)
     if read_only and target != ":memory:" and not Path(target).is_file():
+        holder = current_holder(Path(target))
+        building = f" ({holder.describe()} is building it now)" if holder is not None else ""
         raise WarehouseError(
-            f"warehouse {str(Path(target).absolute())!r} does not exist. Fix: run 'journey-mining run <pipeline>' "
-            "or 'journey-mining demo' first, or pass --warehouse."
+            f"warehouse {str(Path(target).absolute())!r} does not exist{building}. Fix: run "
+            "'journey-mining run <pipeline>' or 'journey-mining demo' first (or wait for the "
+            "run to finish), or pass --warehouse."
         )
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -51,15 +57,28 @@ def connect(
         if "lock" in str(err).lower():
             raise _busy(Path(target), str(err)) from None
         raise WarehouseError(
-            f"cannot open warehouse {target!r}: {err}. Fix: close other programs using it."
+            f"cannot open warehouse {target!r}: {_first_line(err)}. Fix: close other "
+            "programs using it."
+        ) from None
+    except duckdb.Error as err:  # e.g. this process holds it open with other settings
+        raise WarehouseError(
+            f"cannot open warehouse {target!r}: {_first_line(err)}. Fix: close the other "
+            "connections to it in this process (a notebook's duckdb.connect), or open them "
+            "read_only=True."
         ) from None
     con.execute("SET TimeZone = 'UTC'")
+    if spill is not None:
+        con.execute(f"SET temp_directory = {_literal(str(spill))}")
     if memory_limit is not None:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if not read_only:
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     return con
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _busy(path: Path, message: str) -> WarehouseBusy:

@@ -28,7 +28,14 @@ def built(
             {
                 "name": log.name.split(".")[0],
                 "warehouse": str(root / "w.duckdb"),
-                "sources": [{"name": "log", "preset": "xes_event_log", "path": str(log)}],
+                "sources": [
+                    {
+                        "name": "log",
+                        "preset": "xes_event_log",
+                        "path": str(log),
+                        "allow_outside_data_dir": True,
+                    }
+                ],
                 "identity": {"link_on": ["case_id"]},
                 "outputs": {"report": "report.html"},
             }

@@ -250,7 +250,14 @@ def _run_xes_pipeline(root: Path, log: Path, preset: str) -> Any:
             {
                 "name": "xes",
                 "warehouse": str(root / "w.duckdb"),
-                "sources": [{"name": "log", "preset": preset, "path": str(log)}],
+                "sources": [
+                    {
+                        "name": "log",
+                        "preset": preset,
+                        "path": str(log),
+                        "allow_outside_data_dir": True,
+                    }
+                ],
                 "identity": {"link_on": ["case_id"]},
             }
         ),

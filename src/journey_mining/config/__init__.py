@@ -18,6 +18,7 @@ Example:
 from journey_mining.config.names import (
     NAME_PATTERN,
     check_column,
+    check_header,
     check_memory_limit,
     check_name,
     check_timezone,
@@ -60,6 +61,7 @@ __all__ = [
     "ValueSpec",
     "apply_overrides",
     "check_column",
+    "check_header",
     "check_memory_limit",
     "check_name",
     "check_timezone",

@@ -82,6 +82,27 @@ def check_column(value: str, what: str = "column") -> str:
     return value
 
 
+_HEADER_PATTERN = re.compile(r"^[^\x00-\x1f\x7f]{1,1000}$")
+
+
+def check_header(value: str, what: str = "column") -> str:
+    """Validate a source column name from config: any header an export can have (quotes,
+    brackets, dots, unicode) but control characters. Columns are quoted as data, never
+    pasted into SQL (``expressions.quote_identifier``); a JSON lines path is checked
+    further, segment by segment (``check_column``).
+
+    Example:
+        >>> check_header("Contact's Phone No.")
+        "Contact's Phone No."
+    """
+    if not _HEADER_PATTERN.match(value):
+        raise InvalidIdentifier(
+            f"{what} {value[:80]!r} is not a usable column name. Fix: remove control "
+            "characters (tabs, line breaks) from it."
+        )
+    return value
+
+
 @cache
 def _known_zones() -> dict[str, str]:
     """The time zones DuckDB knows (ICU), by lower-cased name: what timezone() accepts."""

@@ -24,6 +24,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 
 from journey_mining.config.names import (
     check_column,
+    check_header,
     check_memory_limit,
     check_name,
     check_phone_region,
@@ -70,7 +71,8 @@ class SourceConfig(_Strict):
     ``columns``, ``timestamp`` and ``timezone`` change the preset for this source
     (``overrides``): ``columns: {Email: "E-mail Address"}`` reads the preset's ``Email``
     from the export's ``E-mail Address``; ``timestamp: {format: "%d/%m/%Y %H:%M"}``
-    replaces its format.
+    replaces its format. Files outside the pipeline's data folder are refused unless
+    ``allow_outside_data_dir: true``.
     """
 
     name: str
@@ -82,6 +84,7 @@ class SourceConfig(_Strict):
     timezone: str | None = None
     team: str | None = None
     channel: str | None = None
+    allow_outside_data_dir: bool = False
 
     _check_name = field_validator("name")(lambda v: check_name(v, "source name"))
 
@@ -89,8 +92,8 @@ class SourceConfig(_Strict):
     @classmethod
     def _check_columns(cls, value: dict[str, str]) -> dict[str, str]:
         for key, column in value.items():
-            check_column(key, "columns: key")
-            check_column(column, f"column for {key}")
+            check_header(key, "columns: key")
+            check_header(column, f"column for {key}")
         return value
 
     @model_validator(mode="after")
@@ -135,6 +138,10 @@ class ActivityMapping(_Strict):
     channel: str | None = None
 
 
+PLACEHOLDERS = ("n/a", "na", "-", "--", "none", "null", "nil", "unknown", "test", "?")
+"""Identifier values that name nobody (compared lower-cased): never a link."""
+
+
 class IdentityConfig(_Strict):
     """Which identifier kinds join one customer's records across systems.
 
@@ -152,6 +159,8 @@ class IdentityConfig(_Strict):
     ``attributes`` (a household or company account number) are kept on the customer, never
     used as a link: each becomes a customer attribute of its own name (and a segment when
     listed in ``segments:``).
+    ``placeholders``: values that name nobody (``n/a``, ``-``, ``unknown``, ``test``, …,
+    compared lower-cased after trimming); an identifier holding one is no identifier.
     """
 
     link_on: tuple[str, ...] = ("email", "crm_contact_id", "product_user_id")
@@ -163,6 +172,12 @@ class IdentityConfig(_Strict):
     link_shared_identifiers: bool = False
     many_per_customer: tuple[str, ...] = ()
     join_warning_ratio: float = Field(default=0.25, ge=0.0, le=1.0)
+    placeholders: tuple[str, ...] = PLACEHOLDERS
+
+    @field_validator("placeholders")
+    @classmethod
+    def _lower_placeholders(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v.strip().lower() for v in value)
 
     @field_validator("link_on", "normalise_email", "many_per_customer", "normalise_phone")
     @classmethod

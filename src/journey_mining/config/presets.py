@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from journey_mining.config.names import check_column, check_name
+from journey_mining.config.names import check_header, check_name
 from journey_mining.config.yamlfile import _explain, _read_yaml
 from journey_mining.errors import ConfigError
 from journey_mining.resources import resource_dir
@@ -40,17 +40,22 @@ class TimestampSpec(_Strict):
     ``timezone``), ``epoch_s``, ``epoch_ms``, ``epoch_us``, ``epoch_ns``, or a strptime pattern such as
     ``%d-%m-%Y %H:%M`` (day-first) or ``%Y-%m-%d`` (date only). ``offset_ms_column``:
     a column of milliseconds added to that time (Google Analytics' ``time``, the hit's
-    offset into the visit that ``visitId`` starts).
+    offset into the visit that ``visitId`` starts). ``dst``: what a local time in a
+    daylight-saving gap (02:30 on a spring-forward night) or overlap (01:30 on a fall-back
+    night) becomes: ``quarantine`` (default: the row is quarantined with the reason),
+    ``earliest`` or ``latest`` (the first or second instant of an overlap; a time in a gap
+    is read with the offset before the change, i.e. shifted later by the gap).
     """
 
     column: str
     format: str = "iso"
     timezone: str = "UTC"
     offset_ms_column: str | None = None
+    dst: Literal["quarantine", "earliest", "latest"] = "quarantine"
 
-    _check_column = field_validator("column")(lambda v: check_column(v, "timestamp column"))
+    _check_column = field_validator("column")(lambda v: check_header(v, "timestamp column"))
     _check_offset = field_validator("offset_ms_column")(
-        lambda v: v if v is None else check_column(v, "timestamp offset column")
+        lambda v: v if v is None else check_header(v, "timestamp offset column")
     )
 
 
@@ -67,13 +72,13 @@ class ValueSpec(_Strict):
         if len(given) != 1:
             raise ValueError("give exactly one of column, value or template")
         if self.column is not None:
-            check_column(self.column)
+            check_header(self.column)
         if self.template is not None:
             fields = _TEMPLATE_FIELD.findall(self.template)
             if not fields:
                 raise ValueError(f"template {self.template!r} names no {{column}}")
             for field in fields:
-                check_column(field, "template column")
+                check_header(field, "template column")
         return self
 
     @property
@@ -92,7 +97,7 @@ class EventFilter(_Strict):
     column: str
     equals: str
 
-    _check_column = field_validator("column")(lambda v: check_column(v, "filter column"))
+    _check_column = field_validator("column")(lambda v: check_header(v, "filter column"))
 
 
 class CsvOptions(_Strict):
@@ -156,14 +161,14 @@ class ConnectorPreset(_Strict):
     def _check_identifiers(cls, value: dict[str, str]) -> dict[str, str]:
         for kind, column in value.items():
             check_name(kind, "identifier kind")
-            check_column(column, f"identifier column for {kind}")
+            check_header(column, f"identifier column for {kind}")
         return value
 
     @field_validator("milestones")
     @classmethod
     def _check_milestones(cls, value: dict[str, str]) -> dict[str, str]:
         for column, activity in value.items():
-            check_column(column, "milestone column")
+            check_header(column, "milestone column")
             if not activity.strip():
                 raise ValueError(f"milestone column {column!r} names no activity")
         return value
@@ -173,7 +178,7 @@ class ConnectorPreset(_Strict):
     def _check_attributes(cls, value: dict[str, str]) -> dict[str, str]:
         for name, column in value.items():
             check_name(name, "attribute name")
-            check_column(column, f"attribute column for {name}")
+            check_header(column, f"attribute column for {name}")
         return value
 
     @model_validator(mode="after")
@@ -181,10 +186,10 @@ class ConnectorPreset(_Strict):
         check_name(self.name, "preset name")
         event_id = [c for c in self.event_id if c != "@row"]
         for column in (*event_id, *self.required):
-            check_column(column)
+            check_header(column)
         for optional_column in (self.sequence, self.account, self.records):
             if optional_column is not None:
-                check_column(optional_column)
+                check_header(optional_column)
         if self.records is not None and self.format != "json":
             raise ValueError("records (the path to the array of records) needs format: json")
         return self
@@ -250,9 +255,10 @@ class TimestampOverride(_Strict):
     format: str | None = None
     timezone: str | None = None
     offset_ms_column: str | None = None
+    dst: Literal["quarantine", "earliest", "latest"] | None = None
 
     _check_columns = field_validator("column", "offset_ms_column")(
-        lambda v: v if v is None else check_column(v, "timestamp column")
+        lambda v: v if v is None else check_header(v, "timestamp column")
     )
 
 

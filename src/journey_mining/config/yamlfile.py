@@ -15,23 +15,24 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from journey_mining.errors import ConfigError
+from journey_mining.safeyaml import read_limited_yaml
 
 # pydantic's tags in an error's location for the branch of a union that failed
 _UNION_TAG = re.compile(r"^(function-(before|after|wrap|plain)\[.*\]|ConnectorPreset)$")
 
 
 def _read_yaml(path: Path, what: str) -> Any:
-    """The parsed YAML of ``path``; a missing file's error names its absolute path."""
+    """The parsed YAML of ``path``; a missing file's error names its absolute path.
+
+    Loaded safely and with limits (``safeyaml``): a hostile file cannot exhaust the stack
+    or memory.
+    """
     if not path.is_file():
         raise ConfigError(f"{what} {os.path.abspath(path)!r} does not exist. Fix: check the path.")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML ({err}). Fix the syntax.") from None
+    return read_limited_yaml(path, what)
 
 
 def _explain(err: ValidationError, where: str, model: type[BaseModel]) -> ConfigError:

@@ -22,7 +22,7 @@ import duckdb
 
 from journey_mining.connectors.protocol import CursorValue, FileLoad, FileStamp
 from journey_mining.errors import SourceError
-from journey_mining.warehouse import run_sql
+from journey_mining.warehouse import run_sql, table_exists
 
 CURSOR_TYPES = ("integer", "numeric", "float", "timestamptz", "timestamp", "date", "text")
 
@@ -72,7 +72,8 @@ def record_file(
 
 def forget_file(con: duckdb.DuckDBPyConnection, source: str, path: str) -> None:
     """Remove what an earlier load of a since-changed file wrote, before loading it again."""
-    con.execute(f"DELETE FROM raw.{source} WHERE _file = ?", [path])
+    if table_exists(con, f"raw.{source}"):  # an empty file's load made no raw table
+        con.execute(f"DELETE FROM raw.{source} WHERE _file = ?", [path])
     con.execute("DELETE FROM mining.quarantine WHERE source = ? AND file = ?", [source, path])
     con.execute("DELETE FROM meta.loaded_files WHERE source = ? AND path = ?", [source, path])
 

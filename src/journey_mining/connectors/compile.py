@@ -49,6 +49,13 @@ __all__ = [
 ROW_IDENTITY = "@row"
 
 
+WHITESPACE = "".join(
+    chr(c) for c in (9, 10, 11, 12, 13, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200C))
+)
+WHITESPACE += "".join(chr(c) for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF))
+"""Every Unicode white space (and the zero-width space and BOM) trimmed from a field."""
+_TRIM = "(" + " || ".join(f"chr({ord(c)})" for c in WHITESPACE) + ")"
+
 JSON_FORMATS = ("jsonl", "json")
 """Formats whose rows land as one JSON text ``line`` (a JSON line, or a record of a document)."""
 
@@ -117,6 +124,7 @@ class CompiledSource:
         computed again from the source columns.
         """
         definition = [
+            "fields trimmed of all Unicode white space",
             self.format,
             self.columns,
             self.event_id,
@@ -152,12 +160,13 @@ class CompiledSource:
                 else "CASE WHEN json_valid(line) THEN []::VARCHAR[] END"
             )
             fields = [
-                f"nullif(trim(_v[{i}]), '') AS _f{i}" for i in range(1, len(self.columns) + 1)
+                f"nullif(trim(_v[{i}], {_TRIM}), '') AS _f{i}"
+                for i in range(1, len(self.columns) + 1)
             ]
         else:
             values = "NULL::VARCHAR[]"
             fields = [
-                f"nullif(trim(CAST({quote_identifier(c)} AS VARCHAR)), '') AS _f{i}"
+                f"nullif(trim(CAST({quote_identifier(c)} AS VARCHAR), {_TRIM}), '') AS _f{i}"
                 if available is None or c in available
                 else f"NULL::VARCHAR AS _f{i}"
                 for i, c in enumerate(self.columns, start=1)
@@ -186,6 +195,7 @@ def compile_source(
     timezone: str | None,
     normalise_email: tuple[str, ...] = ("email",),
     link_on: tuple[str, ...] | None = None,
+    placeholders: tuple[str, ...] = (),
     normalise_phone: tuple[str, ...] = (),
     phone_region: str | None = None,
 ) -> CompiledSource:
@@ -199,14 +209,12 @@ def compile_source(
     fields = Fields()
     ts = _timestamp(fields, preset, timezone or preset.timestamp.timezone)
     identifiers = {
-        kind: f"lower({fields.ref(column)})" if kind in normalise_email else fields.ref(column)
+        kind: _identifier(fields.ref(column), kind in normalise_email, placeholders)
         for kind, column in preset.identifiers.items()
     }
     identifiers.update(_phone_identifiers(fields, preset, normalise_phone, phone_region))
     event_id = _event_id(fields, preset, source)
-    sequence = (
-        f"try_cast({fields.ref(preset.sequence)} AS BIGINT)" if preset.sequence else "NULL::BIGINT"
-    )
+    sequence = _sequence(fields, preset)
     activity = value_sql(fields, preset.activity)
     channel, episode, team, resource, rating = (
         value_sql(fields, spec) if spec is not None else "NULL::VARCHAR"
@@ -251,9 +259,10 @@ class _Timestamp(NamedTuple):
 
 def _timestamp(fields: Fields, preset: ConnectorPreset, zone: str) -> _Timestamp:
     text = fields.ref(preset.timestamp.column)
-    ts = timestamp_expression(text, preset.timestamp.format, zone)
+    dst = preset.timestamp.dst
+    ts = timestamp_expression(text, preset.timestamp.format, zone, dst)
     typed = (
-        typed_timestamp_expressions(preset.timestamp.column, zone)
+        typed_timestamp_expressions(preset.timestamp.column, zone, dst)
         if preset.format == "parquet" and preset.timestamp.format == "iso"
         else {}
     )
@@ -264,6 +273,22 @@ def _timestamp(fields: Fields, preset: ConnectorPreset, zone: str) -> _Timestamp
         ts = f"({ts} + {offset})"
         typed = {kind: f"({expr} + {offset})" for kind, expr in typed.items()}
     return _Timestamp(ts, text, typed, offset_text)
+
+
+def _sequence(fields: Fields, preset: ConnectorPreset) -> str:
+    """The source's own order as a BIGINT (NULL when absent or not a whole number)."""
+    if not preset.sequence:
+        return "NULL::BIGINT"
+    return f"try_cast({fields.ref(preset.sequence)} AS BIGINT)"
+
+
+def _identifier(field: str, lower: bool, placeholders: tuple[str, ...]) -> str:
+    """An identifier field: lower-cased if asked, NULL when it is a placeholder (``n/a``)."""
+    value = f"lower({field})" if lower else field
+    if not placeholders:
+        return value
+    listed = ", ".join(quote_literal(p) for p in placeholders)
+    return f"CASE WHEN lower({field}) IN ({listed}) THEN NULL ELSE {value} END"
 
 
 def _event_id(fields: Fields, preset: ConnectorPreset, source: str) -> str:

@@ -13,11 +13,20 @@ from __future__ import annotations
 
 import re
 
-from journey_mining.config import ConnectorPreset, ValueSpec, check_column
+from journey_mining.config import ConnectorPreset, ValueSpec, check_column, check_header
+from journey_mining.connectors.timeparse import (
+    EPOCH_MAX_S,
+    EPOCH_MIN_S,
+    DstPolicy,
+    epoch_expression,
+    iso_expression,
+    local_expression,
+    timestamp_problem,
+)
 
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
+_CONTROL = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]"  # not tab, newline, return
 _TZ_PATTERN = re.compile(r"^[A-Za-z0-9_+\-/]{1,64}$")
-_OFFSET_SUFFIX = r"(Z|z|[+-]\d\d(:?\d\d)?)$"
 
 
 def quote_literal(value: str) -> str:
@@ -31,9 +40,13 @@ def quote_literal(value: str) -> str:
 
 
 def quote_identifier(name: str) -> str:
-    """A double-quoted SQL identifier for an already validated column name."""
-    check_column(name)
-    return '"' + name + '"'
+    """A double-quoted SQL identifier: any header an export has is data, never syntax.
+
+    Example:
+        >>> quote_identifier('Say "hi" [/]')
+        '"Say ""hi"" [/]"'
+    """
+    return '"' + name.replace('"', '""') + '"'
 
 
 _INDEXED_SEGMENT = re.compile(r"^(.*?)((?:\[\d+\])+)$")
@@ -62,7 +75,7 @@ class Fields:
 
     def ref(self, column: str) -> str:
         """The field reading ``column`` (added on first use)."""
-        check_column(column)
+        check_header(column)
         if column not in self.columns:
             self.columns.append(column)
         return f"_f{self.columns.index(column) + 1}"
@@ -113,15 +126,22 @@ def event_id_expression(key: str) -> str:
 def offset_ms_expression(text: str) -> str:
     """Milliseconds in ``text`` as an INTERVAL (fractions kept to the microsecond); NULL if unreadable.
 
+    NaN, infinities and more than about 300 years give NULL (the row is quarantined).
+
     Example:
         >>> offset_ms_expression("_f2")
-        'to_microseconds(CAST(round(try_cast(_f2 AS DOUBLE) * 1000) AS BIGINT))'
+        'to_microseconds(TRY_CAST(round(CASE WHEN abs(try_cast(_f2 AS DOUBLE)) < 1e13 THEN try_cast(_f2 AS DOUBLE) END * 1000) AS BIGINT))'
     """
-    return f"to_microseconds(CAST(round(try_cast({text} AS DOUBLE) * 1000) AS BIGINT))"
+    number = f"try_cast({text} AS DOUBLE)"
+    bounded = f"CASE WHEN abs({number}) < 1e13 THEN {number} END"
+    return f"to_microseconds(TRY_CAST(round({bounded} * 1000) AS BIGINT))"
 
 
-def timestamp_expression(text: str, fmt: str, timezone: str) -> str:
+def timestamp_expression(text: str, fmt: str, timezone: str, dst: DstPolicy = "quarantine") -> str:
     """Parse ``text`` into a UTC TIMESTAMPTZ as declared; NULL when it cannot be read.
+
+    Strict (``timeparse``): ISO values with their zone, epoch numbers in range, local times
+    in a DST gap or overlap as ``dst`` says; never an error, whatever the value.
 
     Example:
         >>> "try_strptime" in timestamp_expression("x", "%d-%m-%Y %H:%M", "Europe/Rome")
@@ -131,21 +151,17 @@ def timestamp_expression(text: str, fmt: str, timezone: str) -> str:
         raise ValueError(f"time zone {timezone!r} is not an IANA name like Europe/Amsterdam")
     zone = quote_literal(timezone)
     if fmt == "iso":
-        return (
-            f"CASE WHEN regexp_matches({text}, {quote_literal(_OFFSET_SUFFIX)}) "
-            f"THEN try_cast({text} AS TIMESTAMPTZ) "
-            f"ELSE timezone({zone}, try_cast({text} AS TIMESTAMP)) END"
-        )
+        return iso_expression(text, timezone, dst)
     if fmt == "epoch_s":
-        return f"to_timestamp(try_cast({text} AS DOUBLE))"
+        return epoch_expression(text, 1)
     if fmt == "epoch_ms":
-        return f"to_timestamp(try_cast({text} AS DOUBLE) / 1000.0)"
+        return epoch_expression(text, 1000)
     if fmt in _EPOCH_INTEGER_UNITS:
         return _epoch_integer(text, fmt)
     parsed = f"try_strptime({text}, {quote_literal(fmt)})"
     if "%z" in fmt or "%Z" in fmt:
         return parsed
-    return f"timezone({zone}, {parsed})"
+    return local_expression(parsed, zone, dst)
 
 
 _EPOCH_INTEGER_UNITS = ("epoch_us", "epoch_ns")
@@ -163,10 +179,13 @@ def _epoch_integer(text: str, fmt: str) -> str:
     micros = f"try_cast({text} AS BIGINT)"
     if fmt == "epoch_ns":  # DuckDB keeps microseconds in TIMESTAMPTZ: round down to them
         micros = f"(try_cast({text} AS HUGEINT) // 1000)::BIGINT"
-    return f"make_timestamptz({micros})"
+    low, high = EPOCH_MIN_S * 1_000_000, EPOCH_MAX_S * 1_000_000  # out of range: NULL
+    return f"CASE WHEN {micros} BETWEEN {low} AND {high} THEN make_timestamptz({micros}) END"
 
 
-def typed_timestamp_expressions(column: str, timezone: str) -> dict[str, str]:
+def typed_timestamp_expressions(
+    column: str, timezone: str, dst: DstPolicy = "quarantine"
+) -> dict[str, str]:
     """How a column already typed as a timestamp or date becomes a UTC TIMESTAMPTZ, per type.
 
     Naive timestamps and dates take ``timezone``, as naive text does.
@@ -178,7 +197,7 @@ def typed_timestamp_expressions(column: str, timezone: str) -> dict[str, str]:
     if not _TZ_PATTERN.match(timezone):
         raise ValueError(f"time zone {timezone!r} is not an IANA name like Europe/Amsterdam")
     value = quote_identifier(column)
-    naive = f"timezone({quote_literal(timezone)}, CAST({value} AS TIMESTAMP))"
+    naive = local_expression(f"CAST({value} AS TIMESTAMP)", quote_literal(timezone), dst)
     expressions = {"TIMESTAMP WITH TIME ZONE": value, "DATE": naive}
     expressions.update(
         {kind: naive for kind in ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")}
@@ -207,6 +226,8 @@ def reject_reason(
         (f"NOT ({any_identifier})", quote_literal(f"missing identifier (none of {columns})"))
     )
     column = preset.timestamp.column
+    spec = preset.timestamp
+    problem = timestamp_problem(ts_text, spec.format, spec.timezone)
     checks.append((f"{ts_text} IS NULL", quote_literal(f"missing timestamp {column!r}")))
     offset_column = preset.timestamp.offset_ms_column
     if offset_text is not None:
@@ -217,18 +238,29 @@ def reject_reason(
             (
                 f"{offset_ms_expression(offset_text)} IS NULL",
                 f"{quote_literal(f'unparseable timestamp offset in {offset_column!r}: ')} || "
-                f"chr(39) || {offset_text} || chr(39) || {quote_literal(' (expected milliseconds)')}",
+                f"chr(39) || left({offset_text}, 100) || chr(39) || {quote_literal(' (expected milliseconds)')}",
             )
         )
     checks.append(
         (
             "_jm_ts IS NULL",
-            f"{quote_literal(f'unparseable timestamp in {column!r}: ')} || chr(39) || {ts_text} "
-            f"|| chr(39) || {quote_literal(f' (expected format {preset.timestamp.format})')}",
+            f"{quote_literal(f'unparseable timestamp in {column!r}: ')} || chr(39) || "
+            f"left({ts_text}, 100) "
+            f"|| chr(39) || {quote_literal(f' (expected format {preset.timestamp.format})')} || "
+            f"coalesce({problem}, '')",
         )
     )
     checks.append(
         ("_jm_is_event AND _jm_source_activity IS NULL", quote_literal("missing activity value"))
+    )
+    checks.append(
+        (
+            f"regexp_matches(_jm_source_activity, {quote_literal(_CONTROL)})",
+            f"{quote_literal('activity contains a control character: ')} || chr(39) || "
+            "left(regexp_replace(_jm_source_activity, "
+            f"{quote_literal(_CONTROL)}, '?', 'g'), 100) || chr(39) || "
+            f"{quote_literal(' (no process model or report can show it; fix the export)')}",
+        )
     )
     branches = " ".join(f"WHEN {condition} THEN {reason}" for condition, reason in checks)
     return f"CASE {branches} ELSE NULL END"

@@ -83,7 +83,7 @@ def land_source(ctx: LoadContext, origins: Iterable[Origin]) -> SourceLoad:
         if isinstance(err, duckdb.Error):
             raise _failure(ctx, err, current) from None
         raise
-    return SourceLoad(source=ctx.name, files=results)
+    return SourceLoad(source=ctx.name, files=results, warnings=list(ctx.warnings))
 
 
 def _rollback(ctx: LoadContext) -> None:

@@ -124,6 +124,7 @@ class LoadContext:
     base_dir: Path = field(default_factory=Path.cwd)
     on_origin: Callable[[str], None] | None = None
     on_rows: Callable[[int], None] | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -151,6 +152,7 @@ class SourceLoad(BaseModel):
 
     source: str
     files: list[FileLoad]
+    warnings: list[str] = []
 
     @property
     def rows_read(self) -> int:

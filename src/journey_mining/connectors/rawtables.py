@@ -47,9 +47,16 @@ def check_required(
     if missing:
         raise MissingColumn(
             f"{origin}: required column {missing[0]!r} is missing (preset {preset.name!r}; "
-            f"found {list(columns)}). Fix: export the data with that column, or name the "
+            f"found {_excerpt(list(columns))}). Fix: export the data with that column, or name the "
             f"column the export has on the source: columns: {{{missing[0]!r}: '<its name>'}}."
         )
+
+
+def _excerpt(names: list[str], shown: int = 12) -> str:
+    """The first few column names (each cut to 40 characters): an error stays one short line."""
+    listed = ", ".join(repr(n if len(n) <= 40 else n[:40] + "…") for n in names[:shown])
+    more = f", … {len(names) - shown:,} more" if len(names) > shown else ""
+    return f"[{listed}{more}]"
 
 
 def _raw_columns(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
@@ -158,6 +165,7 @@ def store_landed(ctx: LoadContext, origin: str) -> tuple[int, int, int]:
         f"CREATE OR REPLACE TEMP VIEW _checked AS SELECT {landed}_row, {canonical_columns}, "
         f"{compiled.reject_reason} AS _reason FROM ({canonical})"
     )
+    _warn_vanished_identifiers(ctx, columns, origin)
     ensure_raw_table(con, ctx.name, columns, compiled)
     raw_types = _raw_columns(con, ctx.name)
     selected = "".join(
@@ -183,6 +191,22 @@ def store_landed(ctx: LoadContext, origin: str) -> tuple[int, int, int]:
         )
     con.execute("DROP VIEW _checked")
     return read, loaded, quarantined
+
+
+def _warn_vanished_identifiers(ctx: LoadContext, columns: dict[str, str], origin: str) -> None:
+    """Warn when an identifier column earlier exports had is missing from this one: rows of
+    this file cannot link through it (a renamed column silently losing links otherwise)."""
+    if ctx.preset.format not in ("csv", "parquet"):
+        return
+    had = _raw_columns(ctx.con, ctx.name)
+    for kind, column in ctx.preset.identifiers.items():
+        if column in had and column not in columns:
+            ctx.warnings.append(
+                f"source {ctx.name!r}: {origin} has no column {column!r} (identifier {kind!r}) "
+                "that earlier exports had, so its rows cannot link through it. Fix: export "
+                f"that column again, or name the new column on the source: columns: "
+                f"{{{column!r}: '<its new name>'}}."
+            )
 
 
 def _check_landed(preset: ConnectorPreset, columns: dict[str, str], origin: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from journey_mining.config import PipelineConfig
 from journey_mining.connectors.compile import CompiledSource, compile_source
-from journey_mining.connectors.files import FileConnector
+from journey_mining.connectors.files import CarefulReadNeeded, FileConnector
 from journey_mining.connectors.landing import land_source
 from journey_mining.connectors.protocol import Connector, LoadContext, SourceLoad
 from journey_mining.connectors.sql import SqlConnector
@@ -29,6 +29,7 @@ def compile_sources(pipeline: PipelineConfig) -> dict[str, CompiledSource]:
             None,
             pipeline.identity.normalise_email,
             pipeline.identity.link_on,
+            pipeline.identity.placeholders,
             pipeline.identity.normalise_phone,
             pipeline.identity.phone_region,
         )
@@ -49,4 +50,14 @@ def load_source(ctx: LoadContext) -> SourceLoad:
     Example:
         >>> # load = load_source(LoadContext(con, source, preset, compiled, run_id))
     """
-    return land_source(ctx, connector_for(ctx).origins())
+    if ctx.source.sql is not None:
+        return land_source(ctx, SqlConnector(ctx).origins())
+    careful: set[str] = set()
+    while True:
+        try:
+            return land_source(ctx, FileConnector(ctx, frozenset(careful)).origins())
+        except CarefulReadNeeded as needed:
+            if needed.path in careful:  # cannot happen: a careful read raises SourceError
+                raise
+            careful.add(needed.path)  # the load was rolled back: again, reading it carefully
+            ctx.warnings.clear()

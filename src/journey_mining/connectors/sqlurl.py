@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
 from journey_mining.config import SqlSourceConfig
-from journey_mining.errors import SourceError
+from journey_mining.errors import SourceError, redact
 
 # A URL without a driver gets the one the project installs (SQLAlchemy's own default for
 # postgresql, psycopg2, is not installed).
@@ -91,19 +91,28 @@ def resolve_url(sql: SqlSourceConfig, source: str, base_dir: Path | None = None)
 def mask_secrets(text: str, url: URL) -> str:
     """``text`` with the URL and its password replaced by their masked form (``***``).
 
+    Secrets in the query string (``?password=…``, ``token``, ``sslpassword``) too.
+
     Example:
         >>> url = make_url("postgresql+psycopg://ann:pa55@db/crm")
         >>> mask_secrets("failed for postgresql+psycopg://ann:pa55@db/crm (pa55)", url)
         'failed for postgresql+psycopg://ann:***@db/crm (***)'
     """
-    masked = url.render_as_string(hide_password=True)
+    masked = redact(url.render_as_string(hide_password=True))
     text = text.replace(url.render_as_string(hide_password=False), masked)
-    password = url.password
-    if password:
-        forms = {password, quote_plus(password), quote(password, safe="")}
+    secrets = [url.password] if url.password else []
+    secrets += [
+        value
+        for key, values in url.query.items()
+        if redact(f"?{key}=x") != f"?{key}=x"  # a key redact masks: password, token, …
+        for value in ((values,) if isinstance(values, str) else values)
+        if value
+    ]
+    for secret in secrets:
+        forms = {secret, quote_plus(secret), quote(secret, safe="")}
         for form in sorted(forms, key=len, reverse=True):  # longest first
             text = text.replace(form, _MASK)
-    return text
+    return redact(text)
 
 
 def failure(err: BaseException, url: URL, source: str, stage: str, fix: str) -> SourceError:
@@ -114,7 +123,7 @@ def failure(err: BaseException, url: URL, source: str, stage: str, fix: str) -> 
     detail = " ".join(detail.split()) or type(err).__name__
     if len(detail) > 500:
         detail = detail[:500] + "…"
-    masked = url.render_as_string(hide_password=True)
+    masked = redact(url.render_as_string(hide_password=True))
     return SourceError(
         mask_secrets(f"source {source!r}: {stage} {masked} failed: {detail}. Fix: {fix}", url)
     )

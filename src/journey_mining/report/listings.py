@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Protocol
 
 import pandas as pd
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -28,7 +29,7 @@ def variants_table(frame: pd.DataFrame, title: str) -> Table:
             f"{row['cumulative_share']:.0%}",
             "–" if pd.isna(fitness) else f"{fitness:.2f}",
             "yes" if row["fits_path"] is True else "no",
-            " → ".join(str(a) for a in row["activities"]),
+            escape(" → ".join(str(a) for a in row["activities"])),  # values, never markup
         )
     return table
 
@@ -55,8 +56,8 @@ def sources_table(statuses: Sequence[SourceLine], title: str) -> Table:
     for s in statuses:
         table.add_row(
             s.source,
-            s.preset,
-            s.location,
+            escape(s.preset),
+            escape(s.location),  # a file name like "[prod] *.csv" prints as it is
             f"{s.files_loaded:,}",
             f"{s.rows_loaded:,}",
             f"{s.rows_quarantined:,}",
