@@ -323,3 +323,37 @@ def test_a_kind_whose_values_span_several_emails_is_kept_as_an_attribute(tmp_pat
     assert "  attributes: [membership_no]  # kept on the customer" in text
     pipeline = load_pipeline(tmp_path / "p.yaml")
     assert pipeline.identity.attributes == ("membership_no",)
+
+
+def test_local_times_get_the_dst_policy_and_the_sampled_gap_and_overlap_are_named(
+    tmp_path: Path,
+) -> None:
+    rows = (
+        "event_id,email,at,event\n"
+        "e1,a@x.io,2025-03-30 01:30:00,visit\n"
+        "e2,a@x.io,2025-03-30 02:30:00,visit\n"  # the spring-forward gap in Amsterdam
+        "e3,b@x.io,2025-10-26 02:30:00,visit\n"  # the fall-back overlap
+        "e4,b@x.io,2025-10-26 03:30:00,visit\n"
+    )
+    folder = exports(tmp_path, {"web/visits.csv": rows})
+    result = init_exports(folder, tmp_path / "p.yaml", timezone="Europe/Amsterdam")
+    ts = only(result).timestamp
+    assert ts is not None
+    assert (ts.dst_gap, ts.dst_overlap) == (["2025-03-30 02:30:00"], ["2025-10-26 02:30:00"])
+    text = preset_text(result)
+    assert "dst: quarantine  # sampled" in text
+    assert "'2025-03-30 02:30:00'" in text and "'2025-10-26 02:30:00'" in text
+    preset = ConnectorPreset.model_validate(yaml.safe_load(text))
+    assert (preset.timestamp.timezone, preset.timestamp.dst) == ("Europe/Amsterdam", "quarantine")
+    (checked,) = check_pipeline(tmp_path / "p.yaml").sources
+    assert (checked.rows_read, checked.rows_loaded, checked.rows_quarantined) == (4, 2, 2)
+    assert sorted(q.row for q in checked.quarantined) == [2, 3]
+
+
+def test_utc_times_get_no_dst_key(tmp_path: Path) -> None:
+    folder = exports(
+        tmp_path,
+        {"web/visits.csv": "event_id,email,at,event\ne1,a@x.io,2025-03-30 02:30:00,visit\n"},
+    )
+    result = init_exports(folder, tmp_path / "p.yaml")
+    assert "dst:" not in preset_text(result)

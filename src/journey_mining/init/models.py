@@ -32,6 +32,8 @@ class TimestampGuess(BaseModel):
     values: int = 0
     unparsed_examples: list[str] = []
     evidence: str = ""
+    dst_gap: list[str] = []  # sampled local times that do not exist in ``timezone``
+    dst_overlap: list[str] = []  # sampled local times that happen twice in ``timezone``
 
 
 class IdentifierGuess(BaseModel):

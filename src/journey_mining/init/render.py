@@ -20,7 +20,7 @@ import yaml
 from pydantic import ValidationError
 
 from journey_mining.config import ConnectorPreset
-from journey_mining.init.models import ColumnGuess, SourceGuess
+from journey_mining.init.models import ColumnGuess, SourceGuess, TimestampGuess
 from journey_mining.init.profile import top_text
 from journey_mining.init.timestamps import describe_format
 
@@ -197,8 +197,21 @@ def _time(lines: Lines, source: SourceGuess) -> None:
             "the values carry no offset: times in this zone"
             + (" (UTC unless --timezone says otherwise)" if ts.timezone == "UTC" else ""),
         )
+        if ts.timezone != "UTC":
+            lines.add("  dst: quarantine", _dst_comment(ts))
     elif ts.offsets:
         lines.note(f"the values carry their offset ({', '.join(ts.offsets)}): no zone needed", 2)
+
+
+def _dst_comment(ts: TimestampGuess) -> str:
+    """What the DST policy will do, with the sampled values it applies to."""
+    seen = [
+        f"{', '.join(repr(v) for v in values)} {label}"
+        for label, values in (("in a DST gap", ts.dst_gap), ("in a DST overlap", ts.dst_overlap))
+        if values
+    ]
+    found = "sampled " + "; ".join(seen) if seen else "no sampled time is in a DST gap or overlap"
+    return f"{found}; such times are quarantined, never guessed (earliest|latest keeps them)"
 
 
 def _activity(lines: Lines, source: SourceGuess) -> None:

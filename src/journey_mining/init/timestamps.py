@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from journey_mining.init import words
+from journey_mining.init.dst import dst_examples, naive_times
 from journey_mining.init.models import TimestampGuess
 from journey_mining.init.profile import Profile
 
@@ -209,7 +210,14 @@ def timestamp_guess(
         evidence += (
             f"; {len(p.values) - parsed} distinct value(s) do not read, e.g. {unparsed[0]!r}"
         )
+    gaps, overlaps = (
+        dst_examples(naive_times(con, p.values, fmt), timezone)
+        if naive and timezone != "UTC"
+        else ([], [])
+    )
     return TimestampGuess(
+        dst_gap=gaps,
+        dst_overlap=overlaps,
         column=p.column,
         format=fmt,
         unit=fmt.removeprefix("epoch_") if fmt.startswith("epoch_") else None,
