@@ -189,14 +189,21 @@ def _findings(summary: Summary, console: Console) -> None:
 def _segments(summary: Summary, console: Console) -> None:
     if not summary.segments:
         return
-    table = Table(title="Segments", title_justify="left")
-    for column in ("attribute", "value", "journeys", "fits path", "conform", "goal rate [95% CI]"):
+    table = Table(
+        title="Segments",
+        title_justify="left",
+        caption="goal rate: of the journeys followed up long enough (docs/findings.md)",
+        caption_justify="left",
+    )
+    columns = ("attribute", "value", "journeys", "followed up", "fits path", "conform")
+    for column in (*columns, "goal rate [95% CI]"):
         table.add_column(column, justify="left" if column in ("attribute", "value") else "right")
     for s in summary.segments:
         table.add_row(
             escape(s.attribute),
             escape(s.value),
             f"{s.journeys:,}",
+            f"{s.n_observed:,}",
             _pct(s.fits_path_share),
             _pct(s.conforming_share),
             f"{_pct(s.goal_rate)} [{_pct(s.goal_rate_low)}–{_pct(s.goal_rate_high)}]",
