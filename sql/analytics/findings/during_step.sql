@@ -32,7 +32,7 @@ opened AS (
     INNER JOIN steps ON reach.step_no = steps.step_no - 1
 )
 
-SELECT opened.*
+SELECT opened.journey_no, opened.step_no, opened.opened_ordinal, opened.landmark_at
 FROM opened
 INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
 WHERE (progress.onward_ats[opened.step_no] IS NULL OR progress.onward_ats[opened.step_no] > opened.landmark_at)
