@@ -32,7 +32,7 @@ opened AS (
     INNER JOIN steps ON reach.step_no = steps.step_no - 1
 )
 
-SELECT opened.*
+SELECT opened.journey_no, opened.step_no, opened.opened_ordinal, opened.landmark_at
 FROM opened
 INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
 WHERE (progress.onward_ats[opened.step_no] IS NULL OR progress.onward_ats[opened.step_no] > opened.landmark_at)
@@ -60,7 +60,7 @@ SELECT
 FROM temp.int_finding_windows AS windows
 LEFT JOIN done USING (journey_no, step_no)
 LEFT JOIN (
-    -- steps reached straight after the step before (a window's opened_step_no is its step_no - 1)
+    -- steps reached straight after the step before (a window opens at its step_no - 1)
     SELECT journey_no, step_no, wait_s FROM temp.int_finding_steps WHERE previous_step_no = step_no - 1
 ) AS onward ON onward.journey_no = windows.journey_no AND onward.step_no = windows.step_no;
 

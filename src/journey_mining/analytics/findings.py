@@ -22,7 +22,6 @@ import itertools
 import duckdb
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from journey_mining.analytics.statistics import (
     FloatArray,
@@ -298,31 +297,38 @@ def _unexposed_median(population: FloatArray, exposed: FloatArray) -> float | No
     return float(np.median(remaining)) if len(remaining) else None
 
 
-def _sorted_groups(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[str, FloatArray]]:
-    """Run ``query`` (columns ``key``, ``wait_s``) and return each key's waits, sorted.
+def _sorted_groups(con: duckdb.DuckDBPyConnection, query: str) -> list[tuple[int, FloatArray]]:
+    """Run ``query`` (columns ``code``, an integer key, and ``wait_s``) and return each code's
+    waits, sorted.
 
-    The rows come through Arrow with the keys dictionary-encoded, so millions of them cost no
-    Python objects; the split and the sort are numpy's: the rows grouped by a stable sort of
-    the key codes (a radix sort when they fit 16 bits), then each group's waits sorted in place
-    (several times faster than one two-key ``lexsort``; the same sorted groups).
+    The rows come through Arrow as two numeric columns (the keys are integer codes, so
+    millions of rows cost neither Python objects nor strings); the split and the sort are
+    numpy's: the rows grouped by a stable sort of the codes (a radix sort when they fit 16
+    bits), then each group's waits sorted in place (several times faster than one two-key
+    ``lexsort``; the same sorted groups).
     """
     table = con.sql(query).to_arrow_table()
     if table is None or table.num_rows == 0:
         return []
-    encoded = pc.dictionary_encode(table.column("key")).combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = table.column("code").to_numpy().astype(np.int64)
     values = table.column("wait_s").to_numpy().astype(np.float64)
-    names = encoded.dictionary.to_pylist()
-    narrow = codes.astype(np.int16) if len(names) <= np.iinfo(np.int16).max else codes
-    order = np.argsort(narrow, kind="stable")
+    fits = codes.max() <= np.iinfo(np.int16).max
+    order = np.argsort(codes.astype(np.int16) if fits else codes, kind="stable")
     codes, values = codes[order], values[order]
     starts = np.flatnonzero(np.concatenate([[True], codes[1:] != codes[:-1]]))
     bounds = np.append(starts, len(codes))
     groups = []
     for a, b in itertools.pairwise(bounds):
         values[a:b].sort()
-        groups.append((str(names[codes[a]]), values[a:b]))
+        groups.append((int(codes[a]), values[a:b]))
     return groups
+
+
+_WAIT_KEYS = (  # the findings with a wait and their populations, numbered: waits are read by number
+    "CREATE OR REPLACE TEMP TABLE int_finding_wait_keys AS SELECT finding_key, population_key, "
+    "exposure, dense_rank() OVER (ORDER BY population_key) AS population_code, row_number() "
+    "OVER (ORDER BY finding_key) AS finding_code FROM temp.int_finding_defs WHERE has_wait"
+)
 
 
 def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:
@@ -331,29 +337,37 @@ def _add_wait_medians(con: duckdb.DuckDBPyConnection) -> None:
     Each population's waits are read once, sorted; every finding's exposed waits are taken out
     of them in numpy (loops over findings, never over journeys).
     """
-    waits = (
-        "temp.int_finding_rows WHERE wait_s IS NOT NULL AND population_key IN ("
-        "SELECT population_key FROM temp.int_finding_defs WHERE has_wait)"
+    con.execute(_WAIT_KEYS)
+    waits = "SELECT population_key, exposures, wait_s FROM temp.int_finding_rows WHERE wait_s IS NOT NULL"
+    populations = dict(
+        _sorted_groups(
+            con,
+            f"SELECT keys.population_code AS code, waits.wait_s FROM ({waits}) AS waits "
+            "INNER JOIN (SELECT DISTINCT population_key, population_code FROM temp.int_finding_wait_keys) "
+            "AS keys USING (population_key)",
+        )
     )
-    populations = {
-        key: values
-        for key, values in _sorted_groups(con, f"SELECT population_key AS key, wait_s FROM {waits}")
-    }
-    if not populations:
-        return
     exposed_groups = _sorted_groups(
         con,
-        "SELECT population_key || '|' || exposure AS key, wait_s FROM ("
-        f"SELECT population_key, unnest(exposures) AS exposure, wait_s FROM {waits})",
+        "SELECT keys.finding_code AS code, waits.wait_s FROM ("
+        f"SELECT population_key, unnest(exposures) AS exposure, wait_s FROM ({waits})) AS waits "
+        "INNER JOIN temp.int_finding_wait_keys AS keys USING (population_key, exposure)",
     )
+    keys = {
+        int(code): (str(finding_key), int(population_code))
+        for finding_key, population_code, code in con.execute(
+            "SELECT finding_key, population_code, finding_code FROM temp.int_finding_wait_keys"
+        ).fetchall()
+    }
+    con.execute("DROP TABLE temp.int_finding_wait_keys")
     rows = []
-    for finding_key, exposed in exposed_groups:
-        population = populations[finding_key.rsplit("|", 1)[0]]
+    for code, exposed in exposed_groups:
+        finding_key, population_code = keys[code]
         rows.append(
             {
                 "finding_key": finding_key,
                 "exposed": float(np.median(exposed)),
-                "unexposed": _unexposed_median(population, exposed),
+                "unexposed": _unexposed_median(populations[population_code], exposed),
             }
         )
     if not rows:
