@@ -35,7 +35,7 @@ from journey_mining.errors import SourceError
 BATCH_ROWS = 50_000
 
 
-def _open(path: Path) -> IO[bytes]:
+def open_maybe_gzipped(path: Path) -> IO[bytes]:
     """The file's bytes, gunzipped when it starts with gzip's magic number."""
     handle = path.open("rb")
     if handle.read(2) == b"\x1f\x8b":
@@ -62,7 +62,7 @@ def iter_records(handle: IO[bytes], records: str | None) -> Iterator[str]:
 
 def _has_array(path: Path, records: str | None) -> bool:
     """Whether the document holds an array where the preset says the records are."""
-    with _open(path) as handle:
+    with open_maybe_gzipped(path) as handle:
         for prefix, event, _ in ijson.parse(handle):
             if prefix == (records or "") and event == "start_array":
                 return True
@@ -76,7 +76,7 @@ def json_document_batches(
     where = f"records {records!r}" if records else "a top-level array"
     row = 0
     try:
-        with _open(path) as handle:
+        with open_maybe_gzipped(path) as handle:
             lines: list[str] = []
             for line in iter_records(handle, records):
                 lines.append(line)

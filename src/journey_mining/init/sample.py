@@ -14,16 +14,16 @@ Example:
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 import duckdb
 import pandas as pd
 
+from journey_mining.connectors.jsondoc import open_maybe_gzipped
 from journey_mining.connectors.xes import iter_xes_batches
 from journey_mining.errors import SourceError
 
@@ -50,17 +50,8 @@ class Sample:
     notes: list[str] = field(default_factory=list)
 
 
-def _open_bytes(path: Path) -> IO[bytes]:
-    handle = path.open("rb")
-    if handle.read(2) == b"\x1f\x8b":
-        handle.close()
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    handle.seek(0)
-    return handle
-
-
 def _head(path: Path, size: int = 1 << 20) -> bytes:
-    with _open_bytes(path) as handle:
+    with open_maybe_gzipped(path) as handle:
         return handle.read(size)
 
 
@@ -227,7 +218,7 @@ def _json(con: duckdb.DuckDBPyConnection, table: str, fmt: str, files: list[Path
     for path in files:
         if len(records) >= SAMPLE_ROWS:
             break
-        with _open_bytes(path) as raw:
+        with open_maybe_gzipped(path) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
             if fmt == "json":
                 records_path, objects = _records_in(json.load(text))
