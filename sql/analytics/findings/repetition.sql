@@ -49,16 +49,15 @@ SELECT
     journeys.journey_no,
     occurrences.activity,
     candidates.dose,
-    paths.timestamps[occurrences.positions[candidates.dose - 1]] AS since_at,
-    paths.timestamps[occurrences.positions[candidates.dose]] AS dose_at,
+    journeys.timestamps[occurrences.positions[candidates.dose - 1]] AS since_at,
+    journeys.timestamps[occurrences.positions[candidates.dose]] AS dose_at,
     progress.first_ats,
     journeys.goal_at
-FROM temp.int_finding_journeys AS journeys
+FROM temp.int_finding_times AS journeys
 INNER JOIN temp.int_finding_occurrences AS occurrences USING (variant_id)
 INNER JOIN temp.int_finding_dose_candidates AS candidates
     ON candidates.activity = occurrences.activity AND occurrences.n_times >= candidates.dose - 1
-INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
-INNER JOIN temp.int_journey_paths AS paths USING (case_id);
+INNER JOIN temp.int_finding_progress AS progress USING (journey_no);
 
 CREATE OR REPLACE TEMP TABLE int_finding_doses AS
 SELECT

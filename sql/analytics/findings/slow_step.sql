@@ -6,10 +6,6 @@
 -- exposed              waited longer than the threshold
 -- Reaching the goal's own step is the outcome, so the wait for it is not tested.
 CREATE OR REPLACE TEMP VIEW int_finding_slow AS
-WITH context AS (
-    SELECT * FROM temp.int_finding_context
-)
-
 SELECT
     'slow:' || reach.step_no || chr(31) || coalesce(reach.previous_team, '') || chr(31)
         || coalesce(reach.team, '') AS population_key,
@@ -21,11 +17,7 @@ SELECT
     reach.wait_s
 FROM temp.int_finding_steps AS reach
 INNER JOIN mining.funnel AS funnel USING (step_no)
-CROSS JOIN context
-WHERE reach.previous_step_no = reach.step_no - 1
-    AND reach.step_no < context.goal_step
-    AND funnel.threshold_s IS NOT NULL
-    AND (reach.goal_at IS NULL OR reach.goal_at >= reach.reached_at);
+WHERE reach.straight AND reach.before_goal AND funnel.threshold_s IS NOT NULL;
 
 INSERT INTO temp.int_finding_rows BY NAME
 SELECT
@@ -42,7 +34,7 @@ WITH populations AS (
     FROM (
         SELECT reach.step_no, reach.previous_team AS from_team, reach.team AS to_team
         FROM temp.int_finding_steps AS reach
-        WHERE reach.previous_step_no = reach.step_no - 1
+        WHERE reach.straight
         GROUP BY ALL
     )
     WHERE population_key IN (SELECT DISTINCT population_key FROM temp.int_finding_rows)

@@ -62,6 +62,7 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
     for table in (
         "int_finding_journeys",
         "int_finding_progress",
+        "int_finding_times",
         "int_finding_steps",
         "int_finding_events",
         "int_finding_variant_firsts",
