@@ -27,17 +27,15 @@ SELECT journeys.journey_no, journeys.variant_id, journeys.goal_at, paths.timesta
 FROM temp.int_finding_journeys AS journeys
 INNER JOIN temp.int_journey_paths AS paths USING (case_id);
 
--- grain: one required step before the goal's step reached by one journey of the population
--- (mining.journey_steps, keyed by journey_no: the kinds about consecutive steps join on an
--- integer). Only what those kinds read, so the table stays small under the memory limit:
--- whether it came straight from the step before (straight), whether it was reached before any
--- goal (before_goal), the wait since the step before, and the teams and channels of both.
+-- grain: one required step before the goal's step that one journey of the population reached
+-- straight after the step before it and before any goal (mining.journey_steps, keyed by
+-- journey_no: the kinds about consecutive steps join on an integer). These are the only reaches
+-- those kinds compare (slow_step.sql, step_changes.sql), so the table stays small under the
+-- memory limit: the wait since the step before, and the teams and channels of both.
 CREATE OR REPLACE TEMP TABLE int_finding_steps AS
 SELECT
     journeys.journey_no,
     reach.step_no,
-    reach.previous_step_no = reach.step_no - 1 AS straight,
-    journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at AS before_goal,
     reach.wait_s,
     reach.team,
     reach.previous_team,
@@ -45,7 +43,9 @@ SELECT
     reach.previous_channel
 FROM mining.journey_steps AS reach
 INNER JOIN temp.int_finding_journeys AS journeys USING (case_id)
-WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window);
+WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window)
+    AND reach.previous_step_no = reach.step_no - 1
+    AND (journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at);
 
 -- grain: one declared segment attribute's value of one journey (int_finding_attributes), and
 -- the ones that are strata (int_finding_strata: the strata findings are computed in, besides
@@ -233,5 +233,9 @@ SELECT
 FROM temp.int_finding_defs AS defs
 WHERE false;
 
--- grain: one exposed journey of one finding over all journeys
+-- grain: one exposed journey of one finding over all journeys (the kinds decided per journey)
 CREATE OR REPLACE TEMP TABLE int_finding_exposed_pairs (finding_key VARCHAR, journey_no BIGINT);
+
+-- grain: one exposed variant of one finding over all journeys (the kinds decided per variant:
+-- every journey of the variant in the population is exposed)
+CREATE OR REPLACE TEMP TABLE int_finding_exposed_variants (finding_key VARCHAR, variant_id VARCHAR);

@@ -21,13 +21,13 @@ WITH context AS (
 ),
 
 steps AS (
-    SELECT funnel.step_no, to_microseconds(CAST(funnel.landmark_s * 1e6 AS BIGINT)) AS landmark
+    SELECT funnel.step_no, CAST(funnel.landmark_s * 1e6 AS BIGINT) AS landmark_us
     FROM mining.funnel AS funnel, context
     WHERE funnel.step_no BETWEEN 2 AND context.goal_step AND funnel.landmark_s > 0
 ),
 
 opened AS (
-    SELECT opening.variant_id, steps.step_no, steps.landmark, opening.reached_ordinal AS opened_ordinal,
+    SELECT opening.variant_id, steps.step_no, steps.landmark_us, opening.reached_ordinal AS opened_ordinal,
         reached.reached_ordinal AS straight_ordinal
     FROM temp.int_step_reached AS opening
     INNER JOIN steps ON opening.step_no = steps.step_no - 1
@@ -53,7 +53,7 @@ eligible AS (
 SELECT
     opened.variant_id,
     opened.step_no,
-    opened.landmark,
+    opened.landmark_us,
     opened.opened_ordinal,
     firsts.onward_positions[opened.step_no] AS onward_position,
     opened.straight_ordinal,
@@ -74,17 +74,19 @@ GROUP BY ALL;
 -- step k when it reached it straight after k-1
 INSERT INTO temp.int_finding_rows BY NAME
 WITH windows AS (
+    -- times as microseconds since the epoch: a time plus a wait, and a wait between two times,
+    -- are integer sums (the same values as timestamp arithmetic, without its calendar)
     SELECT
         journeys.journey_no,
         journeys.timestamps,
-        journeys.goal_at,
+        epoch_us(journeys.goal_at) AS goal_us,
         windows.step_no,
         windows.onward_position,
         windows.opened_ordinal,
         windows.straight_ordinal,
         windows.positions,
         windows.activities,
-        journeys.timestamps[windows.opened_ordinal] + windows.landmark AS landmark_at
+        epoch_us(journeys.timestamps[windows.opened_ordinal]) + windows.landmark_us AS landmark_us
     FROM temp.int_finding_times AS journeys
     INNER JOIN temp.int_finding_variant_windows AS windows USING (variant_id)
 )
@@ -94,16 +96,16 @@ SELECT
     journey_no,
     CASE
         -- the candidates come in time order: when the first is after the landmark, none is in it
-        WHEN len(positions) = 0 OR timestamps[positions[1]] > landmark_at THEN []
+        WHEN len(positions) = 0 OR epoch_us(timestamps[positions[1]]) > landmark_us THEN []
         ELSE list_sort(list_distinct(
-            list_filter(activities, lambda activity, i: timestamps[positions[i]] <= landmark_at)
+            list_filter(activities, lambda activity, i: epoch_us(timestamps[positions[i]]) <= landmark_us)
         ))
     END AS exposures,
-    date_diff('microsecond', timestamps[opened_ordinal], timestamps[straight_ordinal]) / 1e6 AS wait_s,
+    (epoch_us(timestamps[straight_ordinal]) - epoch_us(timestamps[opened_ordinal])) / 1e6 AS wait_s,
     NULL::VARCHAR AS stratum
 FROM windows
-WHERE (onward_position IS NULL OR timestamps[onward_position] > landmark_at)
-    AND (goal_at IS NULL OR goal_at > landmark_at);
+WHERE (onward_position IS NULL OR epoch_us(timestamps[onward_position]) > landmark_us)
+    AND (goal_us IS NULL OR goal_us > landmark_us);
 
 INSERT INTO temp.int_finding_defs BY NAME
 WITH exposures AS (

@@ -63,7 +63,7 @@ CREATE OR REPLACE TEMP TABLE int_finding_doses AS
 SELECT
     activity,
     dose,
-    median(date_diff('microsecond', since_at, dose_at) / 1e6) AS landmark_s
+    median((epoch_us(dose_at) - epoch_us(since_at)) / 1e6) AS landmark_s
 FROM temp.int_finding_repeats
 WHERE dose_at IS NOT NULL
 GROUP BY activity, dose;
@@ -72,7 +72,9 @@ INSERT INTO temp.int_finding_rows BY NAME
 WITH candidates AS (
     SELECT
         repeats.*,
-        repeats.since_at + to_microseconds(CAST(doses.landmark_s * 1e6 AS BIGINT)) AS landmark_at
+        -- in microseconds since the epoch: a time plus a wait is an integer sum (the same value
+        -- as timestamp arithmetic, without its calendar)
+        epoch_us(repeats.since_at) + CAST(doses.landmark_s * 1e6 AS BIGINT) AS landmark_us
     FROM temp.int_finding_repeats AS repeats
     INNER JOIN temp.int_finding_doses AS doses USING (activity, dose)
 )
@@ -80,12 +82,12 @@ WITH candidates AS (
 SELECT
     'rep:' || dose || ':' || activity AS population_key,
     journey_no,
-    CASE WHEN dose_at <= landmark_at THEN ['repeated'] ELSE [] END AS exposures,
+    CASE WHEN epoch_us(dose_at) <= landmark_us THEN ['repeated'] ELSE [] END AS exposures,
     NULL::DOUBLE AS wait_s,
     len(list_filter(first_ats, lambda t: t <= since_at)) || '>'
-        || len(list_filter(first_ats, lambda t: t <= landmark_at)) AS stratum
+        || len(list_filter(first_ats, lambda t: epoch_us(t) <= landmark_us)) AS stratum
 FROM candidates
-WHERE goal_at IS NULL OR goal_at > landmark_at;
+WHERE goal_at IS NULL OR epoch_us(goal_at) > landmark_us;
 
 INSERT INTO temp.int_finding_defs BY NAME
 SELECT

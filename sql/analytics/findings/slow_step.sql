@@ -17,7 +17,7 @@ SELECT
     reach.wait_s
 FROM temp.int_finding_steps AS reach
 INNER JOIN mining.funnel AS funnel USING (step_no)
-WHERE reach.straight AND reach.before_goal AND funnel.threshold_s IS NOT NULL;
+WHERE funnel.threshold_s IS NOT NULL;
 
 INSERT INTO temp.int_finding_rows BY NAME
 SELECT
@@ -34,7 +34,6 @@ WITH populations AS (
     FROM (
         SELECT reach.step_no, reach.previous_team AS from_team, reach.team AS to_team
         FROM temp.int_finding_steps AS reach
-        WHERE reach.straight
         GROUP BY ALL
     )
     WHERE population_key IN (SELECT DISTINCT population_key FROM temp.int_finding_rows)

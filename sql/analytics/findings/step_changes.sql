@@ -24,12 +24,12 @@ SELECT
     before.previous_team AS first_team,
     before.team AS second_team,
     reach.team AS third_team,
-    before.straight AS three_straight
+    before.journey_no IS NOT NULL AS three_straight
 FROM temp.int_finding_steps AS reach
 INNER JOIN varying USING (step_no)
 LEFT JOIN temp.int_finding_steps AS before
     ON before.journey_no = reach.journey_no AND before.step_no = reach.step_no - 1
-WHERE (varying.channels_vary OR varying.teams_vary) AND reach.straight AND reach.before_goal;
+WHERE varying.channels_vary OR varying.teams_vary;
 
 -- only populations holding both groups: a change every journey makes, or none does (a step
 -- always delivered by the same team), is no finding
