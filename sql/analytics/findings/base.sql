@@ -23,29 +23,16 @@ WHERE in_findings;
 -- grain: one journey of the population with its times in journey order (temp.int_journey_paths,
 -- joined here once by case id: the kinds about times read them by journey_no)
 CREATE OR REPLACE TEMP TABLE int_finding_times AS
-SELECT journeys.journey_no, journeys.variant_id, journeys.goal_at, paths.timestamps
-FROM temp.int_finding_journeys AS journeys
-INNER JOIN temp.int_journey_paths AS paths USING (case_id);
-
--- grain: one required step before the goal's step that one journey of the population reached
--- straight after the step before it and before any goal (mining.journey_steps, keyed by
--- journey_no: the kinds about consecutive steps join on an integer). These are the only reaches
--- those kinds compare (slow_step.sql, step_changes.sql), so the table stays small under the
--- memory limit: the wait since the step before, and the teams and channels of both.
-CREATE OR REPLACE TEMP TABLE int_finding_steps AS
 SELECT
     journeys.journey_no,
-    reach.step_no,
-    reach.wait_s,
-    reach.team,
-    reach.previous_team,
-    reach.channel,
-    reach.previous_channel
-FROM mining.journey_steps AS reach
-INNER JOIN temp.int_finding_journeys AS journeys USING (case_id)
-WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window)
-    AND reach.previous_step_no = reach.step_no - 1
-    AND (journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at);
+    journeys.variant_id,
+    journeys.goal_at,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half,
+    paths.timestamps
+FROM temp.int_finding_journeys AS journeys
+INNER JOIN temp.int_journey_paths AS paths USING (case_id);
 
 -- grain: one declared segment attribute's value of one journey (int_finding_attributes), and
 -- the ones that are strata (int_finding_strata: the strata findings are computed in, besides
@@ -55,6 +42,9 @@ WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window)
 CREATE OR REPLACE TEMP TABLE int_finding_attributes AS
 SELECT
     journeys.journey_no,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half,
     attributes.attribute,
     attributes.value,
     count(*) OVER (PARTITION BY attributes.attribute, attributes.value) AS n_value

@@ -19,11 +19,10 @@ WITH members AS (
         rows.exposures,
         NULL::VARCHAR AS segment,
         NULL::VARCHAR AS segment_value,
-        journeys.goal,
-        journeys.hash_half,
-        journeys.time_half
+        rows.goal,
+        rows.hash_half,
+        rows.time_half
     FROM temp.int_finding_rows AS rows
-    INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
     UNION ALL
     SELECT
         rows.population_key,
@@ -31,12 +30,11 @@ WITH members AS (
         rows.exposures,
         strata.attribute AS segment,
         strata.value AS segment_value,
-        journeys.goal,
-        journeys.hash_half,
-        journeys.time_half
+        rows.goal,
+        rows.hash_half,
+        rows.time_half
     FROM temp.int_finding_rows AS rows
     INNER JOIN temp.int_finding_strata AS strata USING (journey_no)
-    INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
 ),
 
 classes AS (

@@ -78,6 +78,9 @@ WITH windows AS (
     -- are integer sums (the same values as timestamp arithmetic, without its calendar)
     SELECT
         journeys.journey_no,
+        journeys.goal,
+        journeys.hash_half,
+        journeys.time_half,
         journeys.timestamps,
         epoch_us(journeys.goal_at) AS goal_us,
         windows.step_no,
@@ -102,7 +105,10 @@ SELECT
         ))
     END AS exposures,
     (epoch_us(timestamps[straight_ordinal]) - epoch_us(timestamps[opened_ordinal])) / 1e6 AS wait_s,
-    NULL::VARCHAR AS stratum
+    NULL::VARCHAR AS stratum,
+    goal,
+    hash_half,
+    time_half
 FROM windows
 WHERE (onward_position IS NULL OR epoch_us(timestamps[onward_position]) > landmark_us)
     AND (goal_us IS NULL OR goal_us > landmark_us);

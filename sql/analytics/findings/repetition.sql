@@ -52,7 +52,10 @@ SELECT
     journeys.timestamps[occurrences.positions[candidates.dose - 1]] AS since_at,
     journeys.timestamps[occurrences.positions[candidates.dose]] AS dose_at,
     progress.first_ats,
-    journeys.goal_at
+    journeys.goal_at,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half
 FROM temp.int_finding_times AS journeys
 INNER JOIN temp.int_finding_occurrences AS occurrences USING (variant_id)
 INNER JOIN temp.int_finding_dose_candidates AS candidates
@@ -85,7 +88,10 @@ SELECT
     CASE WHEN epoch_us(dose_at) <= landmark_us THEN ['repeated'] ELSE [] END AS exposures,
     NULL::DOUBLE AS wait_s,
     len(list_filter(first_ats, lambda t: t <= since_at)) || '>'
-        || len(list_filter(first_ats, lambda t: epoch_us(t) <= landmark_us)) AS stratum
+        || len(list_filter(first_ats, lambda t: epoch_us(t) <= landmark_us)) AS stratum,
+    goal,
+    hash_half,
+    time_half
 FROM candidates
 WHERE goal_at IS NULL OR epoch_us(goal_at) > landmark_us;
 

@@ -24,7 +24,10 @@ SELECT
     before.previous_team AS first_team,
     before.team AS second_team,
     reach.team AS third_team,
-    before.journey_no IS NOT NULL AS three_straight
+    before.journey_no IS NOT NULL AS three_straight,
+    reach.goal,
+    reach.hash_half,
+    reach.time_half
 FROM temp.int_finding_steps AS reach
 INNER JOIN varying USING (step_no)
 LEFT JOIN temp.int_finding_steps AS before
@@ -43,7 +46,10 @@ WITH candidates AS (
         NULL::VARCHAR AS first_team,
         NULL::VARCHAR AS second_team,
         journey_no,
-        previous_channel <> channel AS exposed
+        previous_channel <> channel AS exposed,
+        goal,
+        hash_half,
+        time_half
     FROM temp.int_finding_changes
     WHERE previous_channel IS NOT NULL AND channel IS NOT NULL
     UNION ALL
@@ -55,7 +61,10 @@ WITH candidates AS (
         first_team,
         second_team,
         journey_no,
-        third_team = first_team
+        third_team = first_team,
+        goal,
+        hash_half,
+        time_half
     FROM temp.int_finding_changes
     WHERE three_straight AND first_team <> second_team AND third_team IS NOT NULL
 )
@@ -71,7 +80,10 @@ SELECT
     population_key,
     journey_no,
     CASE WHEN exposed THEN [exposure] ELSE [] END AS exposures,
-    NULL::DOUBLE AS wait_s
+    NULL::DOUBLE AS wait_s,
+    goal,
+    hash_half,
+    time_half
 FROM temp.int_finding_change_rows;
 
 INSERT INTO temp.int_finding_defs BY NAME

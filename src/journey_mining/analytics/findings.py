@@ -34,16 +34,19 @@ from journey_mining.warehouse import run_sql
 KIND_MODELS = (
     "during_step",
     "repetition",
+    "repeat_contact",
     "skipped_step",
     "out_of_order",
+    "path",
+    "segment",
     "slow_step",
     "step_changes",
     "episode_ping_pong",
-    "repeat_contact",
-    "segment",
-    "path",
 )
-"""One SQL file per kind of finding under ``sql/analytics/findings/``, run in this order."""
+"""One SQL file per kind of finding under ``sql/analytics/findings/``, run in this order: the
+kinds about each journey's times first (their inputs are then let go), the ones about the
+steps' teams and channels last (``slow_step.sql`` makes their input). A kind's counts do not
+depend on the order."""
 
 RELEASED_AFTER: dict[str, tuple[str, ...]] = {
     # base.sql copies each journey's times into int_finding_times: the run's journey lists
