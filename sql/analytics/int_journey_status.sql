@@ -11,7 +11,7 @@ SELECT
     CASE
         WHEN facts.reached_goal THEN 'converted'
         WHEN has_steps.has_steps AND facts.furthest_step = 0 THEN 'off_path'
-        WHEN date_diff('microsecond', facts.progressed_at, obs.observed_until) / 1e6 < next_step.window_s
+        WHEN (epoch_us(obs.observed_until) - epoch_us(facts.progressed_at)) / 1e6 < next_step.window_s
             THEN 'in_progress'
         ELSE 'stopped'
     END AS status,

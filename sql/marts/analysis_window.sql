@@ -7,7 +7,7 @@ WITH bounds AS (
 
 follow_up AS (
     SELECT coalesce(
-        quantile_cont(date_diff('microsecond', started_at, goal_at) / 1e6, 0.95), 0
+        quantile_cont((epoch_us(goal_at) - epoch_us(started_at)) / 1e6, 0.95), 0
     ) AS follow_up_s
     FROM temp.int_journey_facts
     WHERE reached_goal AND NOT partial

@@ -8,8 +8,10 @@ WITH steps AS (
     SELECT
         activity AS source,
         next_activity AS target,
-        date_diff('microsecond', ts, next_ts) AS wait_us,
-        date_diff('microsecond', ts, next_ts) / 1e6 AS wait_s
+        -- epoch microseconds: the same difference as date_diff('microsecond', ts, next_ts), without
+        -- the calendar arithmetic date_diff does on TIMESTAMPTZ (docs/design-notes.md)
+        epoch_us(next_ts) - epoch_us(ts) AS wait_us,
+        (epoch_us(next_ts) - epoch_us(ts)) / 1e6 AS wait_s
     FROM mining.journey_events
     WHERE next_activity IS NOT NULL
 ),

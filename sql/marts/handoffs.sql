@@ -16,7 +16,7 @@ episode_events AS (
         case_id,
         team,
         lag(team) OVER episode AS previous_team,
-        date_diff('microsecond', lag(ts) OVER episode, ts) / 1e6 AS wait_s
+        (epoch_us(ts) - epoch_us(lag(ts) OVER episode)) / 1e6 AS wait_s
     FROM mining.journey_events
     WHERE episode IS NOT NULL
     WINDOW episode AS (PARTITION BY case_id, source, episode ORDER BY ordinal)

@@ -20,23 +20,19 @@ SELECT
 FROM mining.journeys
 WHERE in_findings;
 
--- grain: one required step reached by one journey of the population (mining.journey_steps,
--- keyed by journey_no: the kinds about steps join on an integer)
-CREATE OR REPLACE TEMP TABLE int_finding_steps AS
+-- grain: one journey of the population with its times in journey order (temp.int_journey_paths,
+-- joined here once by case id: the kinds about times read them by journey_no)
+CREATE OR REPLACE TEMP TABLE int_finding_times AS
 SELECT
     journeys.journey_no,
+    journeys.variant_id,
     journeys.goal_at,
-    reach.step_no,
-    reach.reached_ordinal,
-    reach.reached_at,
-    reach.previous_step_no,
-    reach.wait_s,
-    reach.team,
-    reach.previous_team,
-    reach.channel,
-    reach.previous_channel
-FROM mining.journey_steps AS reach
-INNER JOIN temp.int_finding_journeys AS journeys USING (case_id);
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half,
+    paths.timestamps
+FROM temp.int_finding_journeys AS journeys
+INNER JOIN temp.int_journey_paths AS paths USING (case_id);
 
 -- grain: one declared segment attribute's value of one journey (int_finding_attributes), and
 -- the ones that are strata (int_finding_strata: the strata findings are computed in, besides
@@ -46,6 +42,9 @@ INNER JOIN temp.int_finding_journeys AS journeys USING (case_id);
 CREATE OR REPLACE TEMP TABLE int_finding_attributes AS
 SELECT
     journeys.journey_no,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half,
     attributes.attribute,
     attributes.value,
     count(*) OVER (PARTITION BY attributes.attribute, attributes.value) AS n_value
@@ -73,16 +72,13 @@ SELECT
     params.path_activities
 FROM mining.analysis_window AS params;
 
--- grain: one event of a journey of the population that is off the path's steps and neither the
--- goal nor one of its negations, or a declared contact: the events the kinds about waits and
--- contacts look at
+-- grain: one event of a journey of the population that is a declared contact (the kind
+-- repeat_contact reads them)
 CREATE OR REPLACE TEMP TABLE int_finding_events AS
 SELECT journeys.journey_no, events.ordinal, events.ts, events.activity, events.channel
 FROM mining.journey_events AS events
 INNER JOIN temp.int_finding_journeys AS journeys USING (case_id)
-WHERE events.activity NOT IN (SELECT unnest(excluded_activities) FROM temp.int_finding_context)
-    OR events.activity IN (SELECT unnest(contacts) FROM mining.analysis_window);
-
+WHERE events.activity IN (SELECT unnest(contacts) FROM mining.analysis_window);
 
 -- grain: one variant with journeys in the population: per required step (lists indexed by
 -- step_no), the first position of any of its activities (in order or not; NULL when never),
@@ -134,15 +130,12 @@ INNER JOIN variants USING (variant_id)
 GROUP BY dense.variant_id;
 
 -- grain: one journey of the population with its progress along the path over time: per
--- required step (lists indexed by step_no), the first time it did an activity of that step
--- (first_ats) and of that step or any later one (onward_ats)
+-- required step (a list indexed by step_no), the first time it did an activity of that step
 CREATE OR REPLACE TEMP TABLE int_finding_progress AS
 SELECT
     journeys.journey_no,
-    list_transform(firsts.first_positions, lambda p: paths.timestamps[p]) AS first_ats,
-    list_transform(firsts.onward_positions, lambda p: paths.timestamps[p]) AS onward_ats
-FROM temp.int_finding_journeys AS journeys
-INNER JOIN temp.int_journey_paths AS paths USING (case_id)
+    list_transform(firsts.first_positions, lambda p: journeys.timestamps[p]) AS first_ats
+FROM temp.int_finding_times AS journeys
 INNER JOIN temp.int_finding_variant_firsts AS firsts ON firsts.variant_id = journeys.variant_id;
 
 -- grain: one variant and stratum: its journeys in the population, and how many reached the
@@ -230,5 +223,9 @@ SELECT
 FROM temp.int_finding_defs AS defs
 WHERE false;
 
--- grain: one exposed journey of one finding over all journeys
+-- grain: one exposed journey of one finding over all journeys (the kinds decided per journey)
 CREATE OR REPLACE TEMP TABLE int_finding_exposed_pairs (finding_key VARCHAR, journey_no BIGINT);
+
+-- grain: one exposed variant of one finding over all journeys (the kinds decided per variant:
+-- every journey of the variant in the population is exposed)
+CREATE OR REPLACE TEMP TABLE int_finding_exposed_variants (finding_key VARCHAR, variant_id VARCHAR);

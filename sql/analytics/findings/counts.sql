@@ -19,11 +19,10 @@ WITH members AS (
         rows.exposures,
         NULL::VARCHAR AS segment,
         NULL::VARCHAR AS segment_value,
-        journeys.goal,
-        journeys.hash_half,
-        journeys.time_half
+        rows.goal,
+        rows.hash_half,
+        rows.time_half
     FROM temp.int_finding_rows AS rows
-    INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
     UNION ALL
     SELECT
         rows.population_key,
@@ -31,12 +30,11 @@ WITH members AS (
         rows.exposures,
         strata.attribute AS segment,
         strata.value AS segment_value,
-        journeys.goal,
-        journeys.hash_half,
-        journeys.time_half
+        rows.goal,
+        rows.hash_half,
+        rows.time_half
     FROM temp.int_finding_rows AS rows
     INNER JOIN temp.int_finding_strata AS strata USING (journey_no)
-    INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
 ),
 
 classes AS (
@@ -178,8 +176,10 @@ WHERE NOT (defs.kind = 'segment' AND populations.segment IS NOT DISTINCT FROM de
 -- the exposed journeys of this kind's testable findings over all journeys (for the overlap
 -- between findings and mining.finding_journeys): findings with at least min_journeys journeys
 -- in each group; for the kinds compared at equal progress, only the journeys in a progress
--- stratum that also holds unexposed journeys (the ones the comparison counts)
-INSERT INTO temp.int_finding_exposed_pairs
+-- stratum that also holds unexposed journeys (the ones the comparison counts). The kinds decided
+-- per variant keep their exposed variants (int_finding_exposed_variants): a variant stands for
+-- all its journeys, which are never listed one by one unless mining.finding_journeys needs them.
+CREATE OR REPLACE TEMP TABLE int_finding_kept AS
 WITH comparable AS (
     SELECT finding_key, stratum
     FROM temp.int_finding_counts
@@ -194,39 +194,37 @@ testable AS (
     GROUP BY counts.finding_key
     HAVING sum(counts.n_exposed) >= (SELECT min_journeys FROM mining.analysis_window)
         AND sum(counts.n_population - counts.n_exposed) >= (SELECT min_journeys FROM mining.analysis_window)
-),
-
-kept AS (
-    -- each such finding's population, exposure and progress stratum: the rows are matched to
-    -- these few keys before any variant is spread over its journeys
-    SELECT defs.finding_key, defs.population_key, defs.exposure, comparable.stratum
-    FROM temp.int_finding_defs AS defs
-    INNER JOIN testable USING (finding_key)
-    INNER JOIN comparable USING (finding_key)
 )
 
-SELECT DISTINCT finding_key, journey_no
+-- each such finding's population, exposure and progress stratum: the rows are matched to
+-- these few keys
+SELECT defs.finding_key, defs.population_key, defs.exposure, comparable.stratum
+FROM temp.int_finding_defs AS defs
+INNER JOIN testable USING (finding_key)
+INNER JOIN comparable USING (finding_key);
+
+INSERT INTO temp.int_finding_exposed_pairs
+SELECT DISTINCT kept.finding_key, rows.journey_no
 FROM (
-    SELECT kept.finding_key, rows.journey_no
-    FROM (
-        SELECT population_key, journey_no, stratum, unnest(exposures) AS exposure
-        FROM temp.int_finding_rows
-        WHERE len(exposures) > 0
-    ) AS rows
-    INNER JOIN kept
-        ON kept.population_key = rows.population_key
-        AND kept.exposure = rows.exposure
-        AND kept.stratum IS NOT DISTINCT FROM rows.stratum
-    UNION ALL
-    SELECT kept.finding_key, journeys.journey_no
-    FROM (
-        SELECT population_key, variant_id, unnest(exposures) AS exposure
-        FROM temp.int_finding_variant_rows
-        WHERE len(exposures) > 0
-    ) AS variant_rows
-    INNER JOIN kept
-        ON kept.population_key = variant_rows.population_key
-        AND kept.exposure = variant_rows.exposure
-        AND kept.stratum IS NULL
-    INNER JOIN temp.int_finding_journeys AS journeys USING (variant_id)
-);
+    SELECT population_key, journey_no, stratum, unnest(exposures) AS exposure
+    FROM temp.int_finding_rows
+    WHERE len(exposures) > 0
+) AS rows
+INNER JOIN temp.int_finding_kept AS kept
+    ON kept.population_key = rows.population_key
+    AND kept.exposure = rows.exposure
+    AND kept.stratum IS NOT DISTINCT FROM rows.stratum;
+
+INSERT INTO temp.int_finding_exposed_variants
+SELECT DISTINCT kept.finding_key, variant_rows.variant_id
+FROM (
+    SELECT population_key, variant_id, unnest(exposures) AS exposure
+    FROM temp.int_finding_variant_rows
+    WHERE len(exposures) > 0
+) AS variant_rows
+INNER JOIN temp.int_finding_kept AS kept
+    ON kept.population_key = variant_rows.population_key
+    AND kept.exposure = variant_rows.exposure
+    AND kept.stratum IS NULL;
+
+DROP TABLE temp.int_finding_kept;

@@ -7,62 +7,111 @@
 -- Every journey of the population had the same time to be exposed, so an activity that comes
 -- at random moments (a support ticket) is not made to look harmful by the long waits of the
 -- journeys that never went on.
--- grain: one journey still waiting for step k at its landmark
-CREATE OR REPLACE TEMP TABLE int_finding_windows AS
+-- What opens a window, when it closes and which events could fall in it depend only on the
+-- activity sequence, so they are worked out once per variant; each journey then only reads its
+-- own times (int_finding_times), with no join over its events or steps.
+-- grain: one variant of the population that reached step k-1, for each step k with a landmark:
+-- the ordinal that opens the wait (step k-1 reached), the first position of step k or a later
+-- one, the ordinal reaching step k when it came straight after k-1 (for the wait), and the
+-- positions after the opening whose activity may be an exposure (off the path's steps, never
+-- the goal or its negations, or a declared contact), in order
+CREATE OR REPLACE TEMP TABLE int_finding_variant_windows AS
 WITH context AS (
     SELECT * FROM temp.int_finding_context
 ),
 
 steps AS (
-    SELECT funnel.step_no, funnel.landmark_s
+    SELECT funnel.step_no, CAST(funnel.landmark_s * 1e6 AS BIGINT) AS landmark_us
     FROM mining.funnel AS funnel, context
     WHERE funnel.step_no BETWEEN 2 AND context.goal_step AND funnel.landmark_s > 0
 ),
 
 opened AS (
-    -- the wait for step k opens when the journey reaches step k-1
-    SELECT
-        reach.journey_no,
-        reach.step_no AS opened_step_no,
-        steps.step_no,
-        reach.reached_ordinal AS opened_ordinal,
-        reach.reached_at + to_microseconds(CAST(steps.landmark_s * 1e6 AS BIGINT)) AS landmark_at,
-        reach.goal_at
-    FROM temp.int_finding_steps AS reach
-    INNER JOIN steps ON reach.step_no = steps.step_no - 1
-)
+    SELECT opening.variant_id, steps.step_no, steps.landmark_us, opening.reached_ordinal AS opened_ordinal,
+        reached.reached_ordinal AS straight_ordinal
+    FROM temp.int_step_reached AS opening
+    INNER JOIN steps ON opening.step_no = steps.step_no - 1
+    LEFT JOIN temp.int_step_reached AS reached
+        ON reached.variant_id = opening.variant_id AND reached.step_no = steps.step_no
+    WHERE opening.variant_id IN (SELECT variant_id FROM temp.int_finding_variant_firsts)
+),
 
-SELECT opened.journey_no, opened.step_no, opened.opened_ordinal, opened.landmark_at
-FROM opened
-INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
-WHERE (progress.onward_ats[opened.step_no] IS NULL OR progress.onward_ats[opened.step_no] > opened.landmark_at)
-    AND (opened.goal_at IS NULL OR opened.goal_at > opened.landmark_at);
+positions AS (
+    SELECT variants.variant_id, unnest(variants.activities) AS activity,
+        unnest(range(1, len(variants.activities) + 1)) AS position
+    FROM mining.variants AS variants
+    WHERE variants.variant_id IN (SELECT variant_id FROM opened)
+),
 
--- the activities done after reaching k-1 and by the landmark (off the path's steps, never the
--- goal or its negations), and the wait for step k of the journeys that reached it straight
-INSERT INTO temp.int_finding_rows BY NAME
-WITH done AS (
-    SELECT windows.journey_no, windows.step_no, list(DISTINCT events.activity) AS activities
-    FROM temp.int_finding_windows AS windows
-    INNER JOIN temp.int_finding_events AS events
-        ON events.journey_no = windows.journey_no
-        AND events.ordinal > windows.opened_ordinal
-        AND events.ts <= windows.landmark_at
-    GROUP BY windows.journey_no, windows.step_no
+eligible AS (
+    SELECT positions.*
+    FROM positions, context, mining.analysis_window AS settings
+    WHERE NOT list_contains(context.excluded_activities, positions.activity)
+        OR list_contains(settings.contacts, positions.activity)
 )
 
 SELECT
-    'wait:' || windows.step_no AS population_key,
-    windows.journey_no,
-    coalesce(done.activities, []) AS exposures,
-    onward.wait_s,
-    NULL::VARCHAR AS stratum
-FROM temp.int_finding_windows AS windows
-LEFT JOIN done USING (journey_no, step_no)
-LEFT JOIN (
-    -- steps reached straight after the step before (a window opens at its step_no - 1)
-    SELECT journey_no, step_no, wait_s FROM temp.int_finding_steps WHERE previous_step_no = step_no - 1
-) AS onward ON onward.journey_no = windows.journey_no AND onward.step_no = windows.step_no;
+    opened.variant_id,
+    opened.step_no,
+    opened.landmark_us,
+    opened.opened_ordinal,
+    firsts.onward_positions[opened.step_no] AS onward_position,
+    opened.straight_ordinal,
+    coalesce(
+        list(eligible.position ORDER BY eligible.position) FILTER (WHERE eligible.position IS NOT NULL), []
+    ) AS positions,
+    coalesce(
+        list(eligible.activity ORDER BY eligible.position) FILTER (WHERE eligible.position IS NOT NULL), []
+    ) AS activities
+FROM opened
+INNER JOIN temp.int_finding_variant_firsts AS firsts USING (variant_id)
+LEFT JOIN eligible
+    ON eligible.variant_id = opened.variant_id AND eligible.position > opened.opened_ordinal
+GROUP BY ALL;
+
+-- grain: one journey still waiting for step k at its landmark (step k's landmark_s after
+-- reaching k-1): the activities it did after reaching k-1 and by the landmark, and the wait for
+-- step k when it reached it straight after k-1
+INSERT INTO temp.int_finding_rows BY NAME
+WITH windows AS (
+    -- times as microseconds since the epoch: a time plus a wait, and a wait between two times,
+    -- are integer sums (the same values as timestamp arithmetic, without its calendar)
+    SELECT
+        journeys.journey_no,
+        journeys.goal,
+        journeys.hash_half,
+        journeys.time_half,
+        journeys.timestamps,
+        epoch_us(journeys.goal_at) AS goal_us,
+        windows.step_no,
+        windows.onward_position,
+        windows.opened_ordinal,
+        windows.straight_ordinal,
+        windows.positions,
+        windows.activities,
+        epoch_us(journeys.timestamps[windows.opened_ordinal]) + windows.landmark_us AS landmark_us
+    FROM temp.int_finding_times AS journeys
+    INNER JOIN temp.int_finding_variant_windows AS windows USING (variant_id)
+)
+
+SELECT
+    'wait:' || step_no AS population_key,
+    journey_no,
+    CASE
+        -- the candidates come in time order: when the first is after the landmark, none is in it
+        WHEN len(positions) = 0 OR epoch_us(timestamps[positions[1]]) > landmark_us THEN []
+        ELSE list_sort(list_distinct(
+            list_filter(activities, lambda activity, i: epoch_us(timestamps[positions[i]]) <= landmark_us)
+        ))
+    END AS exposures,
+    (epoch_us(timestamps[straight_ordinal]) - epoch_us(timestamps[opened_ordinal])) / 1e6 AS wait_s,
+    NULL::VARCHAR AS stratum,
+    goal,
+    hash_half,
+    time_half
+FROM windows
+WHERE (onward_position IS NULL OR epoch_us(timestamps[onward_position]) > landmark_us)
+    AND (goal_us IS NULL OR goal_us > landmark_us);
 
 INSERT INTO temp.int_finding_defs BY NAME
 WITH exposures AS (
@@ -89,4 +138,4 @@ INNER JOIN mining.funnel AS funnel
     ON funnel.step_no = CAST(substr(exposures.population_key, 6) AS BIGINT)
 INNER JOIN mining.funnel AS previous ON previous.step_no = funnel.step_no - 1;
 
-DROP TABLE temp.int_finding_windows;
+DROP TABLE temp.int_finding_variant_windows;

@@ -50,11 +50,15 @@ QUALIFY row_number() OVER (PARTITION BY journey_no, from_team, team ORDER BY ord
 
 INSERT INTO temp.int_finding_rows BY NAME
 SELECT
-    'epong:' || from_team || chr(31) || to_team AS population_key,
-    journey_no,
-    CASE WHEN back THEN ['back'] ELSE [] END AS exposures
-FROM temp.int_finding_episode_changes
-WHERE from_team || chr(31) || to_team IN (
+    'epong:' || changes.from_team || chr(31) || changes.to_team AS population_key,
+    changes.journey_no,
+    CASE WHEN changes.back THEN ['back'] ELSE [] END AS exposures,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half
+FROM temp.int_finding_episode_changes AS changes
+INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)
+WHERE changes.from_team || chr(31) || changes.to_team IN (
     SELECT from_team || chr(31) || to_team FROM temp.int_finding_episode_changes
     GROUP BY ALL HAVING bool_or(back) AND NOT bool_and(back)
 );

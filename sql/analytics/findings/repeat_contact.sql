@@ -12,7 +12,15 @@ WITH settings AS (
 ),
 
 contacts AS (
-    SELECT journeys.journey_no, events.ordinal, events.ts, events.channel, journeys.goal_at
+    SELECT
+        journeys.journey_no,
+        events.ordinal,
+        events.ts,
+        events.channel,
+        journeys.goal_at,
+        journeys.goal,
+        journeys.hash_half,
+        journeys.time_half
     FROM temp.int_finding_journeys AS journeys
     INNER JOIN temp.int_finding_events AS events USING (journey_no)
     CROSS JOIN settings
@@ -28,7 +36,10 @@ firsts AS (
         arg_min(ts, ordinal) AS first_at,
         arg_min(ts, ordinal) + to_microseconds(CAST(any_value(settings.repeat_contact_within_s) * 1e6 AS BIGINT))
             AS landmark_at,
-        any_value(goal_at) AS goal_at
+        any_value(goal_at) AS goal_at,
+        any_value(goal) AS goal,
+        any_value(hash_half) AS hash_half,
+        any_value(time_half) AS time_half
     FROM contacts, settings
     GROUP BY journey_no
 ),
@@ -57,7 +68,10 @@ SELECT
     population.journey_no,
     CASE WHEN exposed.journey_no IS NULL THEN [] ELSE ['another_channel'] END AS exposures,
     NULL::DOUBLE AS wait_s,
-    population.stratum
+    population.stratum,
+    population.goal,
+    population.hash_half,
+    population.time_half
 FROM population
 LEFT JOIN exposed USING (journey_no);
 

@@ -49,22 +49,24 @@ SELECT
     journeys.journey_no,
     occurrences.activity,
     candidates.dose,
-    paths.timestamps[occurrences.positions[candidates.dose - 1]] AS since_at,
-    paths.timestamps[occurrences.positions[candidates.dose]] AS dose_at,
+    journeys.timestamps[occurrences.positions[candidates.dose - 1]] AS since_at,
+    journeys.timestamps[occurrences.positions[candidates.dose]] AS dose_at,
     progress.first_ats,
-    journeys.goal_at
-FROM temp.int_finding_journeys AS journeys
+    journeys.goal_at,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half
+FROM temp.int_finding_times AS journeys
 INNER JOIN temp.int_finding_occurrences AS occurrences USING (variant_id)
 INNER JOIN temp.int_finding_dose_candidates AS candidates
     ON candidates.activity = occurrences.activity AND occurrences.n_times >= candidates.dose - 1
-INNER JOIN temp.int_finding_progress AS progress USING (journey_no)
-INNER JOIN temp.int_journey_paths AS paths USING (case_id);
+INNER JOIN temp.int_finding_progress AS progress USING (journey_no);
 
 CREATE OR REPLACE TEMP TABLE int_finding_doses AS
 SELECT
     activity,
     dose,
-    median(date_diff('microsecond', since_at, dose_at) / 1e6) AS landmark_s
+    median((epoch_us(dose_at) - epoch_us(since_at)) / 1e6) AS landmark_s
 FROM temp.int_finding_repeats
 WHERE dose_at IS NOT NULL
 GROUP BY activity, dose;
@@ -73,7 +75,9 @@ INSERT INTO temp.int_finding_rows BY NAME
 WITH candidates AS (
     SELECT
         repeats.*,
-        repeats.since_at + to_microseconds(CAST(doses.landmark_s * 1e6 AS BIGINT)) AS landmark_at
+        -- in microseconds since the epoch: a time plus a wait is an integer sum (the same value
+        -- as timestamp arithmetic, without its calendar)
+        epoch_us(repeats.since_at) + CAST(doses.landmark_s * 1e6 AS BIGINT) AS landmark_us
     FROM temp.int_finding_repeats AS repeats
     INNER JOIN temp.int_finding_doses AS doses USING (activity, dose)
 )
@@ -81,12 +85,15 @@ WITH candidates AS (
 SELECT
     'rep:' || dose || ':' || activity AS population_key,
     journey_no,
-    CASE WHEN dose_at <= landmark_at THEN ['repeated'] ELSE [] END AS exposures,
+    CASE WHEN epoch_us(dose_at) <= landmark_us THEN ['repeated'] ELSE [] END AS exposures,
     NULL::DOUBLE AS wait_s,
     len(list_filter(first_ats, lambda t: t <= since_at)) || '>'
-        || len(list_filter(first_ats, lambda t: t <= landmark_at)) AS stratum
+        || len(list_filter(first_ats, lambda t: epoch_us(t) <= landmark_us)) AS stratum,
+    goal,
+    hash_half,
+    time_half
 FROM candidates
-WHERE goal_at IS NULL OR goal_at > landmark_at;
+WHERE goal_at IS NULL OR epoch_us(goal_at) > landmark_us;
 
 INSERT INTO temp.int_finding_defs BY NAME
 SELECT

@@ -1,13 +1,19 @@
 -- The membership tables each kind of finding writes (made anew before each kind, so the memory
 -- of the previous kind's rows is given back).
 -- grain: one journey in one finding's population (in one progress stratum, for the kinds
--- compared among journeys that made the same progress), with the findings it is exposed to there
+-- compared among journeys that made the same progress), with the findings it is exposed to
+-- there, and the journey's outcome and replication halves (int_finding_journeys: goal,
+-- hash_half, time_half), which each kind copies from its own input so that the counts read no
+-- other table for them
 CREATE OR REPLACE TEMP TABLE int_finding_rows (
     population_key VARCHAR,
     journey_no BIGINT,
     exposures VARCHAR[],
     wait_s DOUBLE,
-    stratum VARCHAR
+    stratum VARCHAR,
+    goal BOOLEAN NOT NULL,
+    hash_half INTEGER NOT NULL,
+    time_half INTEGER NOT NULL
 );
 
 -- grain: one variant in one finding's population, with the findings its journeys are exposed to

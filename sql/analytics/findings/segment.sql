@@ -7,7 +7,10 @@ SELECT
     'seg:' || strata.attribute AS population_key,
     strata.journey_no,
     [strata.value] AS exposures,
-    NULL::DOUBLE AS wait_s
+    NULL::DOUBLE AS wait_s,
+    strata.goal,
+    strata.hash_half,
+    strata.time_half
 FROM temp.int_finding_attributes AS strata;
 
 INSERT INTO temp.int_finding_defs BY NAME

@@ -5,11 +5,31 @@
 --                      a hand-off (slow_handoff), the same team a slow step (slow_step)
 -- exposed              waited longer than the threshold
 -- Reaching the goal's own step is the outcome, so the wait for it is not tested.
-CREATE OR REPLACE TEMP VIEW int_finding_slow AS
-WITH context AS (
-    SELECT * FROM temp.int_finding_context
-)
+-- grain: one required step before the goal's step that one journey of the population reached
+-- straight after the step before it and before any goal (mining.journey_steps, keyed by
+-- journey_no: the kinds about consecutive steps join on an integer). These are the only reaches
+-- those kinds compare (this file and step_changes.sql), so the table stays small under the
+-- memory limit: the wait since the step before, and the teams and channels of both. Made here,
+-- after the kinds about times have let their inputs go; dropped after step_changes.sql.
+CREATE OR REPLACE TEMP TABLE int_finding_steps AS
+SELECT
+    journeys.journey_no,
+    reach.step_no,
+    reach.wait_s,
+    reach.team,
+    reach.previous_team,
+    reach.channel,
+    reach.previous_channel,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half
+FROM mining.journey_steps AS reach
+INNER JOIN temp.int_finding_journeys AS journeys USING (case_id)
+WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window)
+    AND reach.previous_step_no = reach.step_no - 1
+    AND (journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at);
 
+CREATE OR REPLACE TEMP VIEW int_finding_slow AS
 SELECT
     'slow:' || reach.step_no || chr(31) || coalesce(reach.previous_team, '') || chr(31)
         || coalesce(reach.team, '') AS population_key,
@@ -18,21 +38,23 @@ SELECT
     reach.team AS to_team,
     reach.journey_no,
     reach.wait_s > funnel.threshold_s AS slow,
-    reach.wait_s
+    reach.wait_s,
+    reach.goal,
+    reach.hash_half,
+    reach.time_half
 FROM temp.int_finding_steps AS reach
 INNER JOIN mining.funnel AS funnel USING (step_no)
-CROSS JOIN context
-WHERE reach.previous_step_no = reach.step_no - 1
-    AND reach.step_no < context.goal_step
-    AND funnel.threshold_s IS NOT NULL
-    AND (reach.goal_at IS NULL OR reach.goal_at >= reach.reached_at);
+WHERE funnel.threshold_s IS NOT NULL;
 
 INSERT INTO temp.int_finding_rows BY NAME
 SELECT
     population_key,
     journey_no,
     CASE WHEN slow THEN ['slow'] ELSE [] END AS exposures,
-    wait_s
+    wait_s,
+    goal,
+    hash_half,
+    time_half
 FROM temp.int_finding_slow;
 
 INSERT INTO temp.int_finding_defs BY NAME
@@ -42,7 +64,6 @@ WITH populations AS (
     FROM (
         SELECT reach.step_no, reach.previous_team AS from_team, reach.team AS to_team
         FROM temp.int_finding_steps AS reach
-        WHERE reach.previous_step_no = reach.step_no - 1
         GROUP BY ALL
     )
     WHERE population_key IN (SELECT DISTINCT population_key FROM temp.int_finding_rows)

@@ -5,11 +5,7 @@
 --                 with a hand-off from team A to team B at k-1, before any goal; exposed:
 --                 step k is delivered by A again
 CREATE OR REPLACE TEMP TABLE int_finding_changes AS
-WITH context AS (
-    SELECT * FROM temp.int_finding_context
-),
-
-varying AS (
+WITH varying AS (
     -- steps whose reaching events come with more than one channel, or more than one team:
     -- where every journey is delivered alike there is nothing to compare
     SELECT
@@ -28,16 +24,15 @@ SELECT
     before.previous_team AS first_team,
     before.team AS second_team,
     reach.team AS third_team,
-    before.previous_step_no = reach.step_no - 2 AS three_straight
+    before.journey_no IS NOT NULL AS three_straight,
+    reach.goal,
+    reach.hash_half,
+    reach.time_half
 FROM temp.int_finding_steps AS reach
 INNER JOIN varying USING (step_no)
 LEFT JOIN temp.int_finding_steps AS before
     ON before.journey_no = reach.journey_no AND before.step_no = reach.step_no - 1
-CROSS JOIN context
-WHERE (varying.channels_vary OR varying.teams_vary)
-    AND reach.previous_step_no = reach.step_no - 1
-    AND reach.step_no < context.goal_step
-    AND (reach.goal_at IS NULL OR reach.goal_at >= reach.reached_at);
+WHERE varying.channels_vary OR varying.teams_vary;
 
 -- only populations holding both groups: a change every journey makes, or none does (a step
 -- always delivered by the same team), is no finding
@@ -51,7 +46,10 @@ WITH candidates AS (
         NULL::VARCHAR AS first_team,
         NULL::VARCHAR AS second_team,
         journey_no,
-        previous_channel <> channel AS exposed
+        previous_channel <> channel AS exposed,
+        goal,
+        hash_half,
+        time_half
     FROM temp.int_finding_changes
     WHERE previous_channel IS NOT NULL AND channel IS NOT NULL
     UNION ALL
@@ -63,7 +61,10 @@ WITH candidates AS (
         first_team,
         second_team,
         journey_no,
-        third_team = first_team
+        third_team = first_team,
+        goal,
+        hash_half,
+        time_half
     FROM temp.int_finding_changes
     WHERE three_straight AND first_team <> second_team AND third_team IS NOT NULL
 )
@@ -79,7 +80,10 @@ SELECT
     population_key,
     journey_no,
     CASE WHEN exposed THEN [exposure] ELSE [] END AS exposures,
-    NULL::DOUBLE AS wait_s
+    NULL::DOUBLE AS wait_s,
+    goal,
+    hash_half,
+    time_half
 FROM temp.int_finding_change_rows;
 
 INSERT INTO temp.int_finding_defs BY NAME

@@ -34,22 +34,29 @@ from journey_mining.warehouse import run_sql
 KIND_MODELS = (
     "during_step",
     "repetition",
+    "repeat_contact",
     "skipped_step",
     "out_of_order",
+    "path",
+    "segment",
     "slow_step",
     "step_changes",
     "episode_ping_pong",
-    "repeat_contact",
-    "segment",
-    "path",
 )
-"""One SQL file per kind of finding under ``sql/analytics/findings/``, run in this order."""
+"""One SQL file per kind of finding under ``sql/analytics/findings/``, run in this order: the
+kinds about each journey's times first (their inputs are then let go), the ones about the
+steps' teams and channels last (``slow_step.sql`` makes their input). A kind's counts do not
+depend on the order."""
 
 RELEASED_AFTER: dict[str, tuple[str, ...]] = {
+    # base.sql copies each journey's times into int_finding_times: the run's journey lists
+    # (findings is their last reader) are let go before any kind is built
+    "base": ("int_journey_paths",),
+    "repetition": ("int_finding_times",),
     "step_changes": ("int_finding_steps",),
     "repeat_contact": ("int_finding_events", "int_finding_progress"),
 }
-"""The shared inputs of ``base.sql`` no kind after this one reads: dropped once it is counted,
+"""The inputs no step after this one (``base`` or a kind) reads: dropped once it is done,
 so the later kinds, the overlap and the ranking do not work under their memory (millions of
 rows at 10^7 events, against the pipeline's ``memory_limit``)."""
 
@@ -260,6 +267,7 @@ def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> p
     if not (_temp_table(con, "int_journey_paths") and _temp_table(con, "int_step_reached")):
         run_sql(con, "analytics/findings/inputs_from_contract.sql")
     run_sql(con, "analytics/findings/base.sql")
+    _release(con, "base")
     run_sql(con, "analytics/findings/rows.sql")
     if keep_rows:
         con.execute(
@@ -279,13 +287,17 @@ def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> p
             con.execute(
                 "INSERT INTO temp.int_finding_kept_variant_rows FROM temp.int_finding_variant_rows"
             )
-        for table in RELEASED_AFTER.get(kind, ()):
-            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        _release(con, kind)
     return con.execute(
         "SELECT *, substr(md5(finding_key || chr(31) || coalesce(segment, '') || chr(31) "
         "|| coalesce(segment_value, '')), 1, 16) AS finding_id FROM temp.int_finding_counts "
         "ORDER BY finding_key, segment NULLS FIRST, segment_value NULLS FIRST, stratum NULLS FIRST"
     ).df()
+
+
+def _release(con: duckdb.DuckDBPyConnection, step: str) -> None:
+    for table in RELEASED_AFTER.get(step, ()):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def _unexposed_median(population: FloatArray, exposed: FloatArray) -> float | None:

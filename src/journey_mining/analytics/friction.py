@@ -56,12 +56,17 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
         "CREATE OR REPLACE TABLE mining.finding_journeys AS "
         "SELECT ids.finding_id::VARCHAR AS finding_id, journeys.case_id "
         "FROM temp.int_finding_exposed AS exposed INNER JOIN _finding_ids AS ids USING (finding_key) "
-        "INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no)"
+        "INNER JOIN temp.int_finding_journeys AS journeys USING (journey_no) "
+        "UNION ALL SELECT ids.finding_id::VARCHAR, journeys.case_id "
+        "FROM temp.int_finding_exposed_variants AS exposed "
+        "INNER JOIN _finding_ids AS ids USING (finding_key) "
+        "INNER JOIN temp.int_finding_journeys AS journeys USING (variant_id)"
     )
     con.unregister("_finding_ids")
     for table in (
         "int_finding_journeys",
         "int_finding_progress",
+        "int_finding_times",
         "int_finding_steps",
         "int_finding_events",
         "int_finding_variant_firsts",
@@ -79,6 +84,7 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
         "int_finding_overlap",
         "int_finding_exposed",
         "int_finding_exposed_pairs",
+        "int_finding_exposed_variants",
     ):
         con.execute(f"DROP TABLE IF EXISTS temp.{table}")
     return len(frame)
