@@ -60,9 +60,10 @@ _TRIM = "(" + " || ".join(f"chr({ord(c)})" for c in WHITESPACE) + ")"
 def trimmed(text: str) -> str:
     """SQL: ``text`` trimmed of every ``WHITESPACE`` character, NULL when nothing is left.
 
-    DuckDB's ``trim`` with a list of characters decodes the list again for every value
-    (≈ 1.7 CPU s per million values); a value that starts and ends with a printable ASCII
-    character other than the space (the usual case) has nothing to trim and skips it.
+    DuckDB's ``trim`` with this list of 27 characters costs ≈ 1.2–1.7 CPU s per million
+    values (measured with DuckDB 2.0; the cost grows with the list). A value that starts
+    and ends with a printable ASCII character other than the space (the usual case) has
+    nothing to trim, so it skips the ``trim`` (≈ 0.08 s per million): the same result.
 
     Example:
         >>> import duckdb
