@@ -9,7 +9,7 @@ CREATE OR REPLACE TABLE mining.stitching AS
 WITH link_kinds AS (
     SELECT source, list(DISTINCT kind ORDER BY kind) AS linking_kinds
     FROM (
-        SELECT source, split_part(anchor, ':', 1) AS kind FROM temp.int_anchors
+        SELECT source, kind FROM temp.int_anchors
         UNION
         SELECT source, split_part(unnest(nodes), ':', 1) AS kind
         FROM (SELECT DISTINCT source, nodes FROM temp.int_rows WHERE nodes IS NOT NULL)
