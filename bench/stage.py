@@ -45,6 +45,7 @@ STAGE_GROUPS = (
         (
             "identity",
             "temp.int_node_customers",
+            "temp.int_anchors",
             "mining.identity_map",
             "mining.customers",
             "mining.shared_identifiers",

@@ -1,60 +1,62 @@
 -- grain: one customer (a connected component of identifiers), with the account most of its rows name
 -- materialisation: table
+-- Grouped and joined by the integer customer_no (one per customer_id); the rows are folded per
+-- anchor in temp.int_anchors, and per anchor and account here before their customer is looked up.
 CREATE OR REPLACE TABLE mining.customers AS
-WITH per_anchor AS (
-    -- rows folded per anchor first: far fewer than rows, and the anchor's customer is one lookup
+WITH activity AS (
     SELECT
-        anchor,
-        source,
-        min(ts) FILTER (WHERE is_event) AS first_seen,
-        max(ts) FILTER (WHERE is_event) AS last_seen
-    FROM temp.int_rows
-    GROUP BY anchor, source
+        customer_no,
+        min(first_seen) AS first_seen,
+        max(last_seen) AS last_seen,
+        list(DISTINCT source ORDER BY source) AS sources
+    FROM temp.int_anchors
+    GROUP BY customer_no
 ),
 
-activity AS (
-    SELECT
-        nodes.customer_id,
-        min(per_anchor.first_seen) AS first_seen,
-        max(per_anchor.last_seen) AS last_seen,
-        list(DISTINCT per_anchor.source ORDER BY per_anchor.source) AS sources
-    FROM per_anchor
-    INNER JOIN temp.int_node_customers AS nodes ON nodes.node = per_anchor.anchor
-    GROUP BY nodes.customer_id
+anchor_votes AS (
+    SELECT anchor, lower(trim(account_name)) AS account, count(*) AS n_rows
+    FROM temp.int_rows
+    WHERE account_name IS NOT NULL
+    GROUP BY ALL
 ),
 
 account_votes AS (
-    SELECT nodes.customer_id, lower(trim(rows.account_name)) AS account, count(*) AS n_rows
-    FROM temp.int_rows AS rows
-    INNER JOIN temp.int_node_customers AS nodes ON nodes.node = rows.anchor
-    WHERE rows.account_name IS NOT NULL
+    SELECT nodes.customer_no, anchor_votes.account, sum(anchor_votes.n_rows) AS n_rows
+    FROM anchor_votes
+    INNER JOIN temp.int_node_customers AS nodes ON nodes.node = anchor_votes.anchor
     GROUP BY ALL
 ),
 
 accounts AS (
-    SELECT customer_id, arg_min(account, (-n_rows, account)) AS account_id
+    SELECT customer_no, arg_min(account, (-n_rows, account)) AS account_id
     FROM account_votes
-    GROUP BY customer_id
+    GROUP BY customer_no
+),
+
+emails AS (
+    -- mining.identity_map's emails, read from the nodes (kind 'email': the prefix 'email:')
+    SELECT customer_no, list(substr(node, 7) ORDER BY node) AS emails
+    FROM temp.int_node_customers
+    WHERE starts_with(node, 'email:')
+    GROUP BY customer_no
 ),
 
 identifiers AS (
-    SELECT
-        customer_id,
-        count(*) AS n_identifiers,
-        list(value ORDER BY value) FILTER (WHERE kind = 'email') AS emails
-    FROM mining.identity_map
-    GROUP BY customer_id
+    SELECT customer_no, customer_id, count(*) AS n_identifiers
+    FROM temp.int_node_customers
+    GROUP BY customer_no, customer_id
 )
 
 SELECT
     identifiers.customer_id,
     accounts.account_id,
     identifiers.n_identifiers,
-    coalesce(identifiers.emails, []) AS emails,
+    coalesce(emails.emails, []) AS emails,
     activity.sources,
     activity.first_seen,
     activity.last_seen
 FROM identifiers
-LEFT JOIN accounts USING (customer_id)
-LEFT JOIN activity USING (customer_id)
-ORDER BY customer_id;
+LEFT JOIN emails USING (customer_no)
+LEFT JOIN accounts USING (customer_no)
+LEFT JOIN activity USING (customer_no)
+ORDER BY identifiers.customer_id;

@@ -6,14 +6,10 @@
 -- median share of the other sources) warn; `no_journeys` warns when none of a source's rows
 -- is in a journey; `only_source` (a single source has journeys) and `ok` do not.
 CREATE OR REPLACE TABLE mining.stitching AS
-WITH anchors AS (
-    SELECT DISTINCT source, anchor FROM temp.int_rows
-),
-
-link_kinds AS (
+WITH link_kinds AS (
     SELECT source, list(DISTINCT kind ORDER BY kind) AS linking_kinds
     FROM (
-        SELECT source, split_part(anchor, ':', 1) AS kind FROM anchors
+        SELECT source, kind FROM temp.int_anchors
         UNION
         SELECT source, split_part(unnest(nodes), ':', 1) AS kind
         FROM (SELECT DISTINCT source, nodes FROM temp.int_rows WHERE nodes IS NOT NULL)
@@ -21,32 +17,33 @@ link_kinds AS (
     GROUP BY source
 ),
 
-journey_customers AS (
-    SELECT DISTINCT case_id AS customer_id FROM mining.journey_events
+customer_sources AS (
+    -- the customers with a journey: one of their anchors has a journey event
+    SELECT list(DISTINCT source ORDER BY source) AS sources
+    FROM temp.int_anchors
+    GROUP BY customer_no
+    HAVING bool_or(in_journey)
 ),
 
-customer_sources AS (
-    SELECT nodes.customer_id, list(DISTINCT anchors.source ORDER BY anchors.source) AS sources
-    FROM anchors
-    INNER JOIN temp.int_node_customers AS nodes ON nodes.node = anchors.anchor
-    SEMI JOIN journey_customers ON journey_customers.customer_id = nodes.customer_id
-    GROUP BY nodes.customer_id
+source_sets AS (
+    -- the few distinct sets of sources, each with its number of journeys
+    SELECT sources, count(*) AS n_customers FROM customer_sources GROUP BY sources
 ),
 
 per_source AS (
     SELECT
         this.source,
-        count(*) AS n_journeys,
-        count(*) FILTER (WHERE len(customer_sources.sources) > 1) AS n_joined
-    FROM customer_sources, unnest(customer_sources.sources) AS this (source)
+        sum(n_customers)::BIGINT AS n_journeys,
+        coalesce(sum(n_customers) FILTER (WHERE len(sources) > 1), 0)::BIGINT AS n_joined
+    FROM source_sets, unnest(source_sets.sources) AS this (source)
     GROUP BY this.source
 ),
 
 joined_with AS (
     SELECT this.source, list(DISTINCT other.source ORDER BY other.source) AS joined_sources
-    FROM customer_sources,
-        unnest(customer_sources.sources) AS this (source),
-        unnest(customer_sources.sources) AS other (source)
+    FROM source_sets,
+        unnest(source_sets.sources) AS this (source),
+        unnest(source_sets.sources) AS other (source)
     WHERE this.source <> other.source
     GROUP BY this.source
 ),
