@@ -11,9 +11,9 @@ CREATE OR REPLACE TEMP TABLE int_finding_rows (
     exposures VARCHAR[],
     wait_s DOUBLE,
     stratum VARCHAR,
-    goal BOOLEAN NOT NULL,
-    hash_half INTEGER NOT NULL,
-    time_half INTEGER NOT NULL
+    goal BOOLEAN,
+    hash_half INTEGER,
+    time_half INTEGER
 );
 
 -- grain: one variant in one finding's population, with the findings its journeys are exposed to
