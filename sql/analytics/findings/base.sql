@@ -20,9 +20,8 @@ SELECT
 FROM mining.journeys
 WHERE in_findings;
 
--- grain: one journey of the population with its times and event labels in journey order
--- (temp.int_journey_paths, joined here once by case id: the kinds about times and steps read
--- them by journey_no)
+-- grain: one journey of the population with its times in journey order (temp.int_journey_paths,
+-- joined here once by case id: the kinds about times read them by journey_no)
 CREATE OR REPLACE TEMP TABLE int_finding_times AS
 SELECT
     journeys.journey_no,
@@ -31,8 +30,7 @@ SELECT
     journeys.goal,
     journeys.hash_half,
     journeys.time_half,
-    paths.timestamps,
-    paths.labels
+    paths.timestamps
 FROM temp.int_finding_journeys AS journeys
 INNER JOIN temp.int_journey_paths AS paths USING (case_id);
 

@@ -6,58 +6,28 @@
 -- exposed              waited longer than the threshold
 -- Reaching the goal's own step is the outcome, so the wait for it is not tested.
 -- grain: one required step before the goal's step that one journey of the population reached
--- straight after the step before it and before any goal (the rows of mining.journey_steps with
--- previous_step_no = step_no - 1, keyed by journey_no: the kinds about consecutive steps join
--- on an integer). These are the only reaches
+-- straight after the step before it and before any goal (mining.journey_steps, keyed by
+-- journey_no: the kinds about consecutive steps join on an integer). These are the only reaches
 -- those kinds compare (this file and step_changes.sql), so the table stays small under the
--- memory limit: the wait since the step before, and the teams and channels of both. Made here
--- from each journey's times and event labels (temp.int_event_labels) and each variant's reach,
--- as mining.journey_steps is; dropped after step_changes.sql.
+-- memory limit: the wait since the step before, and the teams and channels of both. Made here,
+-- after the kinds about times have let their inputs go; dropped after step_changes.sql.
 CREATE OR REPLACE TEMP TABLE int_finding_steps AS
-WITH straight AS (
-    -- per variant: each required step before the goal's step reached straight after the step
-    -- before it (the step before is the latest one reached before it: previous_step_no of
-    -- mining.journey_steps), with the ordinals reaching both
-    SELECT reach.variant_id, reach.step_no, reach.reached_ordinal, previous.reached_ordinal AS previous_ordinal
-    FROM temp.int_step_reached AS reach
-    INNER JOIN temp.int_step_reached AS previous
-        ON previous.variant_id = reach.variant_id AND previous.step_no = reach.step_no - 1
-    WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window)
-        AND reach.variant_id IN (SELECT variant_id FROM temp.int_finding_variant_firsts)
-),
-
-reaches AS (
-    -- spread to the journeys, with their own times and the labels (team, channel) of the events
-    -- that reached both steps: the values mining.journey_steps holds, without reading it
-    SELECT
-        journeys.journey_no,
-        straight.step_no,
-        (epoch_us(journeys.timestamps[straight.reached_ordinal])
-            - epoch_us(journeys.timestamps[straight.previous_ordinal])) / 1e6 AS wait_s,
-        journeys.labels[straight.reached_ordinal] AS label,
-        journeys.labels[straight.previous_ordinal] AS previous_label,
-        journeys.goal,
-        journeys.hash_half,
-        journeys.time_half
-    FROM temp.int_finding_times AS journeys
-    INNER JOIN straight USING (variant_id)
-    WHERE journeys.goal_at IS NULL OR journeys.goal_at >= journeys.timestamps[straight.reached_ordinal]
-)
-
 SELECT
-    reaches.journey_no,
-    reaches.step_no,
-    reaches.wait_s,
-    labels.team,
-    previous.team AS previous_team,
-    labels.channel,
-    previous.channel AS previous_channel,
-    reaches.goal,
-    reaches.hash_half,
-    reaches.time_half
-FROM reaches
-INNER JOIN temp.int_event_labels AS labels ON labels.label = reaches.label
-INNER JOIN temp.int_event_labels AS previous ON previous.label = reaches.previous_label;
+    journeys.journey_no,
+    reach.step_no,
+    reach.wait_s,
+    reach.team,
+    reach.previous_team,
+    reach.channel,
+    reach.previous_channel,
+    journeys.goal,
+    journeys.hash_half,
+    journeys.time_half
+FROM mining.journey_steps AS reach
+INNER JOIN temp.int_finding_journeys AS journeys USING (case_id)
+WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window)
+    AND reach.previous_step_no = reach.step_no - 1
+    AND (journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at);
 
 CREATE OR REPLACE TEMP VIEW int_finding_slow AS
 SELECT

@@ -33,24 +33,24 @@ KIND_MODELS = (
     "during_step",
     "repetition",
     "repeat_contact",
-    "slow_step",
-    "step_changes",
     "skipped_step",
     "out_of_order",
     "path",
     "segment",
+    "slow_step",
+    "step_changes",
     "episode_ping_pong",
 )
 """One SQL file per kind of finding under ``sql/analytics/findings/``, run in this order: the
-kinds about each journey's times first, then the ones about the steps' teams and channels
-(``slow_step.sql`` makes their input from the journeys' times and labels, which are then let
-go), then the ones decided per variant. A kind's counts do not depend on the order."""
+kinds about each journey's times first (their inputs are then let go), the ones about the
+steps' teams and channels last (``slow_step.sql`` makes their input). A kind's counts do not
+depend on the order."""
 
 RELEASED_AFTER: dict[str, tuple[str, ...]] = {
     # base.sql copies each journey's times into int_finding_times: the run's journey lists
     # (findings is their last reader) are let go before any kind is built
     "base": ("int_journey_paths",),
-    "slow_step": ("int_finding_times",),
+    "repetition": ("int_finding_times",),
     "step_changes": ("int_finding_steps",),
     "repeat_contact": ("int_finding_events", "int_finding_progress"),
 }
@@ -262,11 +262,7 @@ def compute_counts(con: duckdb.DuckDBPyConnection, keep_rows: bool = False) -> p
     their last kind (``RELEASED_AFTER``); the other temp tables ``int_finding_*`` stay for
     ``build_findings``.
     """
-    if not all(
-        _temp_table(con, t) for t in ("int_event_labels", "int_journey_paths", "int_step_reached")
-    ):
-        run_sql(con, "intermediate/int_event_labels.sql")
-        run_sql(con, "intermediate/int_journey_paths.sql")
+    if not (_temp_table(con, "int_journey_paths") and _temp_table(con, "int_step_reached")):
         run_sql(con, "analytics/findings/inputs_from_contract.sql")
     run_sql(con, "analytics/findings/base.sql")
     _release(con, "base")

@@ -201,7 +201,6 @@ PYTHON_MODELS = (
             "mining.journey_steps",
             "mining.journeys",
             "mining.variants",
-            "temp.int_event_labels",
             "temp.int_journey_paths",
             "temp.int_step_reached",
         ),
