@@ -38,43 +38,36 @@ WITH events AS (
     SELECT {{ event_columns }} FROM temp.int_rows WHERE is_journey_event
 ),
 
-ordered AS (
-    -- the one journey sort, on the integer customer number: the customer and account ids are
-    -- joined after it, so the sort carries no customer text
-    SELECT
-        nodes.customer_no,
-        events.event_id,
-        events.activity,
-        events.stage,
-        events.team,
-        events.channel,
-        events.system,
-        events.ts,
-        row_number() OVER journey AS ordinal,
-        events.source,
-        events.file AS source_file,
-        events.row_no AS source_row,
-        events.source_activity,
-        events.episode,
-        events.resource,
-        events.rating,
-        lead(events.activity) OVER journey AS next_activity,
-        lead(events.team) OVER journey AS next_team,
-        lead(events.ts) OVER journey AS next_ts
-    FROM events
-    INNER JOIN temp.int_node_customers AS nodes ON nodes.node = events.anchor
-    WINDOW journey AS (
-        PARTITION BY nodes.customer_no
-        ORDER BY events.ts, events.source_rank, events.source_seq NULLS LAST, events.file, events.row_no
-    )
-),
-
 customers AS (
-    SELECT DISTINCT nodes.customer_no, nodes.customer_id, customers.account_id
+    SELECT nodes.node, nodes.customer_no, nodes.customer_id, customers.account_id
     FROM temp.int_node_customers AS nodes
     INNER JOIN mining.customers AS customers USING (customer_id)
 )
 
-SELECT customers.customer_id AS case_id, customers.account_id, ordered.* EXCLUDE (customer_no)
-FROM ordered
-INNER JOIN customers USING (customer_no);
+SELECT
+    customers.customer_id AS case_id,
+    customers.account_id,
+    events.event_id,
+    events.activity,
+    events.stage,
+    events.team,
+    events.channel,
+    events.system,
+    events.ts,
+    row_number() OVER journey AS ordinal,
+    events.source,
+    events.file AS source_file,
+    events.row_no AS source_row,
+    events.source_activity,
+    events.episode,
+    events.resource,
+    events.rating,
+    lead(events.activity) OVER journey AS next_activity,
+    lead(events.team) OVER journey AS next_team,
+    lead(events.ts) OVER journey AS next_ts
+FROM events
+INNER JOIN customers ON customers.node = events.anchor
+WINDOW journey AS (
+    PARTITION BY customers.customer_no
+    ORDER BY events.ts, events.source_rank, events.source_seq NULLS LAST, events.file, events.row_no
+);
