@@ -14,7 +14,6 @@ SELECT
     variant_id,
     reached_goal AS goal,
     goal_at,
-    started_at,
     hash_half,
     time_half
 FROM mining.journeys

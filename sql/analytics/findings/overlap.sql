@@ -62,11 +62,7 @@ firsts AS (
         members.goal,
         members.segment,
         members.segment_value,
-        CASE
-            WHEN by_journey.first_rank IS NULL THEN by_variant.first_rank
-            WHEN by_variant.first_rank IS NULL THEN by_journey.first_rank
-            ELSE least(by_journey.first_rank, by_variant.first_rank)
-        END AS first_rank
+        least(by_journey.first_rank, by_variant.first_rank) AS first_rank  -- NULLs ignored
     FROM members
     LEFT JOIN journey_firsts AS by_journey
         ON by_journey.journey_no = members.journey_no
