@@ -517,6 +517,12 @@ def print_size(record: dict[str, Any]) -> None:
         console.print(f"  check vs {c['against']}: {c['what']} ({c['n']:,}) {mark}{extra}")
 
 
+def _stage_cpu(measured: dict[str, Any], stage: str) -> float | None:
+    """CPU seconds of one stage of ours (from the run's ``mining.run_stages``), if measured."""
+    stages = (measured.get("payload") or {}).get("stages") or {}
+    return (stages.get(stage) or {}).get("cpu_seconds")
+
+
 def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for r in records:
@@ -554,6 +560,12 @@ def summary_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 ),
                 "cold_cpu_vs_floor": _ratio(
                     r["ours_cold"].get("cpu_seconds"), r["floor"]["query"].get("cpu_seconds")
+                ),
+                "warm_cpu_vs_floor": _ratio(
+                    r["ours_warm"].get("cpu_seconds"), r["floor"]["query"].get("cpu_seconds")
+                ),
+                "findings_cold_cpu_vs_floor": _ratio(
+                    _stage_cpu(r["ours_cold"], "findings"), r["floor"]["query"].get("cpu_seconds")
                 ),
                 "mem_vs_pm4py": _ratio(r["ours_cold"].get("peak_mb"), pm4py.get("peak_mb")),
                 "checks_equal": all(c["equal"] for c in r.get("checks", []))
@@ -611,38 +623,67 @@ def print_summary(rows: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
+PEAK_TARGET_MB = 1500.0
+"""Issue 10: peak memory of ours at 10^7 events with the bench's ``memory_limit``."""
+
+FINDINGS_TARGET = 1.43
+"""Issue 9: the findings stage, in CPU seconds, at most this multiple of the floor query (the
+ratio of the last run before the findings were rebuilt: 17.4 against 12.1 CPU s)."""
+
+
+def _target(
+    text: str, row: dict[str, Any], value: float | None, met: bool | None
+) -> dict[str, Any]:
+    return {"target": text, "at_events": row["events"], "value": value, "met": met}
+
+
 def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The issue's targets, judged at the largest size measured (10^7 when run)."""
+    """The open issues' targets (9 and 10), judged at the largest size measured (10^7 when run).
+
+    Ratios are of CPU seconds (all threads), measured in the same run: on a shared machine they
+    move less than wall seconds (README, "Noise"). ``value`` is ours ÷ the other for the floor
+    and memory, and pm4py ÷ ours for "faster than".
+    """
     if not rows:
         return []
     row = max(rows, key=lambda r: r["events"])
     found = []
-    for run in ("cold", "warm"):
-        seconds = row[f"ours_{run}_s"]
+    for run, limit in (("cold", 3.0), ("warm", 2.5)):
+        ratio = row[f"{run}_cpu_vs_floor"]
         found.append(
-            {
-                "target": f"ours ({run}) ≤ 2× the floor query",
-                "at_events": row["events"],
-                "value": row[f"{run}_vs_floor"],
-                "met": None if row[f"{run}_vs_floor"] is None else row[f"{run}_vs_floor"] <= 2.0,
-                "seconds": seconds,
-            }
+            _target(
+                f"ours ({run}) ≤ {limit:g}× the floor query (CPU s)",
+                row,
+                ratio,
+                None if ratio is None else ratio <= limit,
+            )
         )
-        found.append(
-            {
-                "target": f"ours ({run}) ≥ 10× faster than pm4py",
-                "at_events": row["events"],
-                "value": row[f"{run}_vs_pm4py"],
-                "met": None if row[f"{run}_vs_pm4py"] is None else row[f"{run}_vs_pm4py"] <= 0.1,
-            }
-        )
+    speedup = _ratio(row.get("pm4py_cpu_s"), row.get("ours_cold_cpu_s"))
     found.append(
-        {
-            "target": "ours peak memory ≤ ½ pm4py's",
-            "at_events": row["events"],
-            "value": row["mem_vs_pm4py"],
-            "met": None if row["mem_vs_pm4py"] is None else row["mem_vs_pm4py"] <= 0.5,
-        }
+        _target(
+            "ours (cold) ≥ 10× faster than pm4py (CPU s)",
+            row,
+            speedup,
+            None if speedup is None else speedup >= 10.0,
+        )
+    )
+    peak = row.get("ours_peak_mb")
+    found.append(
+        _target(
+            f"ours peak memory ≤ {PEAK_TARGET_MB:,.0f} MB (peak ÷ {PEAK_TARGET_MB:,.0f} MB)",
+            row,
+            None if peak is None else peak / PEAK_TARGET_MB,
+            None if peak is None else peak <= PEAK_TARGET_MB,
+        )
+    )
+    findings = row.get("findings_cold_cpu_vs_floor")
+    found.append(
+        _target(
+            f"findings stage (cold) ≤ {FINDINGS_TARGET}× the floor query (CPU s)",
+            row,
+            findings,
+            None if findings is None else findings <= FINDINGS_TARGET,
+        )
     )
     return found
 

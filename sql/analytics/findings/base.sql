@@ -8,14 +8,16 @@
 
 -- grain: one journey of the findings' population (mining.journeys.in_findings)
 CREATE OR REPLACE TEMP TABLE int_finding_journeys AS
+-- (narrow types: these columns are copied into every kind's rows, which are millions at 10^7
+-- events and share the run's memory_limit)
 SELECT
-    row_number() OVER () AS journey_no,
+    CAST(row_number() OVER () AS INTEGER) AS journey_no,
     case_id,
     variant_id,
     reached_goal AS goal,
     goal_at,
-    hash_half,
-    time_half
+    CAST(hash_half AS UTINYINT) AS hash_half,
+    CAST(time_half AS UTINYINT) AS time_half
 FROM mining.journeys
 WHERE in_findings;
 
@@ -128,15 +130,6 @@ FROM dense
 INNER JOIN variants USING (variant_id)
 GROUP BY dense.variant_id;
 
--- grain: one journey of the population with its progress along the path over time: per
--- required step (a list indexed by step_no), the first time it did an activity of that step
-CREATE OR REPLACE TEMP TABLE int_finding_progress AS
-SELECT
-    journeys.journey_no,
-    list_transform(firsts.first_positions, lambda p: journeys.timestamps[p]) AS first_ats
-FROM temp.int_finding_times AS journeys
-INNER JOIN temp.int_finding_variant_firsts AS firsts ON firsts.variant_id = journeys.variant_id;
-
 -- grain: one variant and stratum: its journeys in the population, and how many reached the
 -- goal, over all and in each half of the two replication splits (the counts the findings that
 -- depend only on the activity sequence add up, instead of counting their journeys one by one)
@@ -223,7 +216,7 @@ FROM temp.int_finding_defs AS defs
 WHERE false;
 
 -- grain: one exposed journey of one finding over all journeys (the kinds decided per journey)
-CREATE OR REPLACE TEMP TABLE int_finding_exposed_pairs (finding_key VARCHAR, journey_no BIGINT);
+CREATE OR REPLACE TEMP TABLE int_finding_exposed_pairs (finding_key VARCHAR, journey_no INTEGER);
 
 -- grain: one exposed variant of one finding over all journeys (the kinds decided per variant:
 -- every journey of the variant in the population is exposed)

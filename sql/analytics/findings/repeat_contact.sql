@@ -50,7 +50,13 @@ population AS (
         len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= firsts.first_at)) || '>'
             || len(list_filter(coalesce(progress.first_ats, []), lambda t: t <= firsts.landmark_at)) AS stratum
     FROM firsts
-    LEFT JOIN temp.int_finding_progress AS progress USING (journey_no)
+    LEFT JOIN (
+        -- the journey's progress along the path: per required step, the first time it did an
+        -- activity of that step (the variant's first positions read in the journey's times)
+        SELECT journeys.journey_no, list_transform(firsts.first_positions, lambda p: journeys.timestamps[p]) AS first_ats
+        FROM temp.int_finding_times AS journeys
+        INNER JOIN temp.int_finding_variant_firsts AS firsts USING (variant_id)
+    ) AS progress USING (journey_no)
     WHERE firsts.goal_at IS NULL OR firsts.goal_at > firsts.landmark_at
 ),
 

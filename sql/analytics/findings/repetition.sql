@@ -51,7 +51,9 @@ SELECT
     candidates.dose,
     journeys.timestamps[occurrences.positions[candidates.dose - 1]] AS since_at,
     journeys.timestamps[occurrences.positions[candidates.dose]] AS dose_at,
-    progress.first_ats,
+    -- the journey's progress along the path: per required step, the first time it did an
+    -- activity of that step (the variant's first positions read in the journey's times)
+    list_transform(firsts.first_positions, lambda p: journeys.timestamps[p]) AS first_ats,
     journeys.goal_at,
     journeys.goal,
     journeys.hash_half,
@@ -60,7 +62,7 @@ FROM temp.int_finding_times AS journeys
 INNER JOIN temp.int_finding_occurrences AS occurrences USING (variant_id)
 INNER JOIN temp.int_finding_dose_candidates AS candidates
     ON candidates.activity = occurrences.activity AND occurrences.n_times >= candidates.dose - 1
-INNER JOIN temp.int_finding_progress AS progress USING (journey_no);
+INNER JOIN temp.int_finding_variant_firsts AS firsts USING (variant_id);
 
 CREATE OR REPLACE TEMP TABLE int_finding_doses AS
 SELECT

@@ -7,13 +7,13 @@
 -- other table for them
 CREATE OR REPLACE TEMP TABLE int_finding_rows (
     population_key VARCHAR,
-    journey_no BIGINT,
+    journey_no INTEGER,
     exposures VARCHAR[],
     wait_s DOUBLE,
     stratum VARCHAR,
     goal BOOLEAN,
-    hash_half INTEGER,
-    time_half INTEGER
+    hash_half UTINYINT,
+    time_half UTINYINT
 );
 
 -- grain: one variant in one finding's population, with the findings its journeys are exposed to

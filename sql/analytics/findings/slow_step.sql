@@ -11,15 +11,32 @@
 -- those kinds compare (this file and step_changes.sql), so the table stays small under the
 -- memory limit: the wait since the step before, and the teams and channels of both. Made here,
 -- after the kinds about times have let their inputs go; dropped after step_changes.sql.
+-- The teams and channels travel as codes of one ENUM type (meta.int_finding_names, the
+-- distinct names, dropped once the table is made: the table keeps the type): one byte each
+-- instead of a text each, compared and concatenated as their text is.
+DROP TYPE IF EXISTS meta.int_finding_names;
+
+CREATE TYPE meta.int_finding_names AS ENUM (
+    SELECT DISTINCT name
+    FROM (
+        SELECT unnest(flatten([
+            list(DISTINCT team), list(DISTINCT previous_team), list(DISTINCT channel), list(DISTINCT previous_channel)
+        ])) AS name
+        FROM mining.journey_steps
+    )
+    WHERE name IS NOT NULL
+    ORDER BY name
+);
+
 CREATE OR REPLACE TEMP TABLE int_finding_steps AS
 SELECT
     journeys.journey_no,
-    reach.step_no,
+    CAST(reach.step_no AS INTEGER) AS step_no,
     reach.wait_s,
-    reach.team,
-    reach.previous_team,
-    reach.channel,
-    reach.previous_channel,
+    CAST(reach.team AS meta.int_finding_names) AS team,
+    CAST(reach.previous_team AS meta.int_finding_names) AS previous_team,
+    CAST(reach.channel AS meta.int_finding_names) AS channel,
+    CAST(reach.previous_channel AS meta.int_finding_names) AS previous_channel,
     journeys.goal,
     journeys.hash_half,
     journeys.time_half
@@ -29,48 +46,47 @@ WHERE reach.step_no < (SELECT goal_step FROM mining.analysis_window)
     AND reach.previous_step_no = reach.step_no - 1
     AND (journeys.goal_at IS NULL OR journeys.goal_at >= reach.reached_at);
 
-CREATE OR REPLACE TEMP VIEW int_finding_slow AS
+DROP TYPE meta.int_finding_names;
+
+-- grain: one population of the slow steps (step, delivering team before, team): its key, and
+-- a short one (within 12 characters, which DuckDB stores inline) that the millions of rows
+-- below carry; the findings are named by the full key
+CREATE OR REPLACE TEMP TABLE int_finding_slow_populations AS
 SELECT
-    'slow:' || reach.step_no || chr(31) || coalesce(reach.previous_team, '') || chr(31)
-        || coalesce(reach.team, '') AS population_key,
-    reach.step_no,
-    reach.previous_team AS from_team,
-    reach.team AS to_team,
+    step_no,
+    previous_team,
+    team,
+    'slow:' || step_no || chr(31) || coalesce(previous_team, '') || chr(31) || coalesce(team, '')
+        AS population_name,
+    's' || row_number() OVER (ORDER BY step_no, previous_team, team) AS population_key
+FROM (SELECT DISTINCT step_no, previous_team, team FROM temp.int_finding_steps);
+
+INSERT INTO temp.int_finding_rows BY NAME
+SELECT
+    populations.population_key,
     reach.journey_no,
-    reach.wait_s > funnel.threshold_s AS slow,
+    CASE WHEN reach.wait_s > funnel.threshold_s THEN ['slow'] ELSE [] END AS exposures,
     reach.wait_s,
     reach.goal,
     reach.hash_half,
     reach.time_half
 FROM temp.int_finding_steps AS reach
 INNER JOIN mining.funnel AS funnel USING (step_no)
+INNER JOIN temp.int_finding_slow_populations AS populations
+    ON populations.step_no = reach.step_no
+    AND populations.previous_team IS NOT DISTINCT FROM reach.previous_team
+    AND populations.team IS NOT DISTINCT FROM reach.team
 WHERE funnel.threshold_s IS NOT NULL;
-
-INSERT INTO temp.int_finding_rows BY NAME
-SELECT
-    population_key,
-    journey_no,
-    CASE WHEN slow THEN ['slow'] ELSE [] END AS exposures,
-    wait_s,
-    goal,
-    hash_half,
-    time_half
-FROM temp.int_finding_slow;
 
 INSERT INTO temp.int_finding_defs BY NAME
 WITH populations AS (
-    SELECT DISTINCT step_no, from_team, to_team,
-        'slow:' || step_no || chr(31) || coalesce(from_team, '') || chr(31) || coalesce(to_team, '') AS population_key
-    FROM (
-        SELECT reach.step_no, reach.previous_team AS from_team, reach.team AS to_team
-        FROM temp.int_finding_steps AS reach
-        GROUP BY ALL
-    )
+    SELECT step_no, previous_team::VARCHAR AS from_team, team::VARCHAR AS to_team, population_name, population_key
+    FROM temp.int_finding_slow_populations
     WHERE population_key IN (SELECT DISTINCT population_key FROM temp.int_finding_rows)
 )
 
 SELECT
-    populations.population_key || '|slow' AS finding_key,
+    populations.population_name || '|slow' AS finding_key,
     populations.population_key,
     'slow' AS exposure,
     CASE WHEN populations.from_team <> populations.to_team THEN 'slow_handoff' ELSE 'slow_step' END AS kind,
@@ -94,4 +110,4 @@ FROM populations
 INNER JOIN mining.funnel AS funnel USING (step_no)
 INNER JOIN mining.funnel AS previous ON previous.step_no = funnel.step_no - 1;
 
-DROP VIEW temp.int_finding_slow;
+DROP TABLE temp.int_finding_slow_populations;

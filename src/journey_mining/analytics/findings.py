@@ -50,9 +50,8 @@ RELEASED_AFTER: dict[str, tuple[str, ...]] = {
     # base.sql copies each journey's times into int_finding_times: the run's journey lists
     # (findings is their last reader) are let go before any kind is built
     "base": ("int_journey_paths",),
-    "repetition": ("int_finding_times",),
     "step_changes": ("int_finding_steps",),
-    "repeat_contact": ("int_finding_events", "int_finding_progress"),
+    "repeat_contact": ("int_finding_events", "int_finding_times"),
 }
 """The inputs no step after this one (``base`` or a kind) reads: dropped once it is done,
 so the later kinds, the overlap and the ranking do not work under their memory (millions of

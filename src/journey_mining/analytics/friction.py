@@ -65,7 +65,6 @@ def build_findings(con: duckdb.DuckDBPyConnection) -> int:
     con.unregister("_finding_ids")
     for table in (
         "int_finding_journeys",
-        "int_finding_progress",
         "int_finding_times",
         "int_finding_steps",
         "int_finding_events",
