@@ -56,10 +56,18 @@ SELECT
     step_no,
     previous_team,
     team,
-    'slow:' || step_no || chr(31) || coalesce(previous_team, '') || chr(31) || coalesce(team, '')
-        AS population_name,
-    's' || row_number() OVER (ORDER BY step_no, previous_team, team) AS population_key
-FROM (SELECT DISTINCT step_no, previous_team, team FROM temp.int_finding_steps);
+    population_name,
+    -- numbered by the full key: teams that print alike share a population, as in the key
+    's' || dense_rank() OVER (ORDER BY population_name) AS population_key
+FROM (
+    SELECT
+        step_no,
+        previous_team,
+        team,
+        'slow:' || step_no || chr(31) || coalesce(previous_team, '') || chr(31) || coalesce(team, '')
+            AS population_name
+    FROM (SELECT DISTINCT step_no, previous_team, team FROM temp.int_finding_steps)
+);
 
 INSERT INTO temp.int_finding_rows BY NAME
 SELECT
