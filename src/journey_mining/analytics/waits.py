@@ -1,12 +1,12 @@
 """Median waits of the findings about a step's wait, exposed and unexposed, over all journeys.
 
 The kinds with a wait (``has_wait`` in ``temp.int_finding_defs``) write each journey's wait
-into its row of ``temp.int_finding_rows``. Here DuckDB sorts each population's waits and each
-finding's exposed waits and streams them in batches, population by population: one
-population's waits are in Python at a time, never all of a kind's rows (tens of millions at
-10^8 events, outside the run's ``memory_limit``). Every finding's unexposed waits are its
-population's with its exposed ones taken out, in numpy: loops over findings, never over
-journeys.
+into its row of ``temp.int_finding_rows``. Here DuckDB orders each population's waits and each
+finding's exposed waits by an integer code and streams them in batches, population by
+population; numpy sorts one group at a time, so one population's waits are in Python at a
+time, never all of a kind's rows (tens of millions at 10^8 events, outside the run's
+``memory_limit``). Every finding's unexposed waits are its population's with its exposed ones
+taken out, in numpy: loops over findings, never over journeys.
 
 Example:
     >>> # add_wait_medians(con)  # after counts.sql, for the kind just counted  # doctest: +SKIP
